@@ -1,0 +1,110 @@
+// EventStore: the append-only log of events, the interface every backend implements (DESIGN §3–6).
+//
+// Public methods are non-virtual: they validate input (names, sizes, limits — kInvalidArgument
+// naming the field, nothing written) and then call a backend's protected hook. Appends are atomic
+// per call: every request of a batch commits, or none does. Idempotency by event id follows
+// KurrentDB: re-appending the same ids at the same place returns the original result and writes
+// nothing; ids stored elsewhere, or only some of them stored, fail with kAlreadyExists.
+//
+// Thread safety: every method may be called concurrently from any number of threads.
+//
+//   auto store = es::open("events.db");
+//   std::vector<es::EventData> events{{.type = "bank.AccountOpened", .data = R"({"owner":"ada"})"}};
+//   es::Result<es::AppendResult> r = (*store)->append("account-42", es::ExpectedVersion::no_stream(), events);
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "es/core/limits.h"
+#include "es/core/result.h"
+#include "es/store/append.h"
+#include "es/store/read.h"
+#include "es/store/stream_info.h"
+
+namespace es {
+
+class EventStore {
+ public:
+  explicit EventStore(Limits limits = {}) : limits_(limits) {}
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+  virtual ~EventStore() = default;
+
+  // Appends `events` to one stream under `expected`. At least one event.
+  Result<AppendResult> append(std::string_view stream, ExpectedVersion expected,
+                              std::span<const EventData> events, std::string_view tenant = {});
+  // Appends to several streams atomically; one result per request, in order. A stream may appear
+  // only once per batch.
+  Result<std::vector<AppendResult>> append(std::span<const AppendRequest> batch);
+  Result<std::vector<AppendResult>> append(std::initializer_list<AppendRequest> batch) {
+    return append(std::span<const AppendRequest>(batch.begin(), batch.size()));
+  }
+
+  // Events of one stream. An absent or soft-deleted stream reads as empty; a tombstoned one
+  // fails with kStreamDeleted. Memory grows with max_count: prefer visit_stream for long streams.
+  Result<StreamSlice> read_stream(std::string_view stream, const ReadStreamOptions& options = {});
+  // Calls `visitor` for each event as read_stream would return it, reading in pages of
+  // max_count (at most 1000 per page), so memory stays O(page) however long the stream.
+  Status visit_stream(std::string_view stream, const ReadStreamOptions& options,
+                      const EventVisitor& visitor);
+
+  // One page of the global feed in position order.
+  Result<AllSlice> read_all(const ReadAllOptions& options = {});
+  // Calls `visitor` for every event after options.from in position order, page by page.
+  Status visit_all(const ReadAllOptions& options, const EventVisitor& visitor);
+
+  Result<StreamInfo> stream_info(std::string_view stream);
+  // Position of the newest event; Position::start() for an empty store.
+  Result<Position> head_position();
+  // Streams in name order, one page.
+  Result<std::vector<StreamInfo>> list_streams(const ListStreamsOptions& options = {});
+  Result<StoreStats> stats();
+
+  // Soft delete: the stream reads as empty; a later append recreates it with versions continuing.
+  // kNotFound if absent; kStreamDeleted if tombstoned; expected: any, stream_exists or exact(n).
+  Status delete_stream(std::string_view stream, ExpectedVersion expected = ExpectedVersion::any());
+  // Hard delete: the stream can never be written again (kStreamDeleted) and reads fail. Allowed
+  // on an absent stream, to reserve its name forever; idempotent.
+  Status tombstone_stream(std::string_view stream,
+                          ExpectedVersion expected = ExpectedVersion::any());
+  // Replaces the stream's retention rules (the stream must exist).
+  Status set_retention(std::string_view stream, const Retention& retention);
+
+  [[nodiscard]] const Limits& limits() const { return limits_; }
+
+ protected:
+  // Result of one page read by a hook: where to continue and whether the end was reached.
+  struct StreamCursor {
+    std::int64_t next_version = 0;
+    bool end = true;
+  };
+  struct AllCursor {
+    Position next;
+    bool end = true;
+  };
+
+  // Hooks. Inputs are validated; `batch` is non-empty with distinct streams. Reads call `visitor`
+  // for at most max_count events and stop early when it returns false.
+  virtual Result<std::vector<AppendResult>> do_append(std::span<const AppendRequest> batch) = 0;
+  virtual Result<StreamCursor> do_read_stream(std::string_view stream,
+                                              const ReadStreamOptions& options,
+                                              const EventVisitor& visitor) = 0;
+  virtual Result<AllCursor> do_read_all(const ReadAllOptions& options,
+                                        const EventVisitor& visitor) = 0;
+  virtual Result<StreamInfo> do_stream_info(std::string_view stream) = 0;
+  virtual Result<Position> do_head_position() = 0;
+  virtual Result<std::vector<StreamInfo>> do_list_streams(const ListStreamsOptions& options) = 0;
+  virtual Result<StoreStats> do_stats() = 0;
+  virtual Status do_delete_stream(std::string_view stream, ExpectedVersion expected,
+                                  bool tombstone) = 0;
+  virtual Status do_set_retention(std::string_view stream, const Retention& retention) = 0;
+
+ private:
+  Limits limits_;
+};
+
+}  // namespace es

@@ -1,0 +1,122 @@
+#include "es/store/event_store.h"
+
+#include <algorithm>
+
+#include "store/validate.h"
+
+namespace es {
+namespace {
+
+constexpr std::uint64_t kMaxPage = 1000;
+
+}  // namespace
+
+Result<AppendResult> EventStore::append(std::string_view stream, ExpectedVersion expected,
+                                        std::span<const EventData> events,
+                                        std::string_view tenant) {
+  const AppendRequest request{stream, expected, events, tenant};
+  auto results = append(std::span<const AppendRequest>(&request, 1));
+  if (!results) return results.error();
+  return results->front();
+}
+
+Result<std::vector<AppendResult>> EventStore::append(std::span<const AppendRequest> batch) {
+  ES_RETURN_IF_ERROR(detail::validate_append(batch, limits_));
+  return do_append(batch);
+}
+
+Result<StreamSlice> EventStore::read_stream(std::string_view stream,
+                                            const ReadStreamOptions& options) {
+  ES_RETURN_IF_ERROR(detail::validate_stream_name(stream, limits_));
+  StreamSlice slice;
+  auto cursor = do_read_stream(stream, options, [&](const RecordedEvent& event) {
+    slice.events.push_back(event);
+    return true;
+  });
+  if (!cursor) return cursor.error();
+  slice.next_version = cursor->next_version;
+  slice.end = cursor->end;
+  return slice;
+}
+
+Status EventStore::visit_stream(std::string_view stream, const ReadStreamOptions& options,
+                                const EventVisitor& visitor) {
+  ES_RETURN_IF_ERROR(detail::validate_stream_name(stream, limits_));
+  ReadStreamOptions page = options;
+  page.max_count = std::clamp<std::uint64_t>(options.max_count, 1, kMaxPage);
+  bool stopped = false;
+  for (;;) {
+    auto cursor = do_read_stream(stream, page, [&](const RecordedEvent& event) {
+      stopped = !visitor(event);
+      return !stopped;
+    });
+    if (!cursor) return cursor.error();
+    if (stopped || cursor->end) return Status::ok();
+    page.from_version = cursor->next_version;
+  }
+}
+
+Result<AllSlice> EventStore::read_all(const ReadAllOptions& options) {
+  ES_RETURN_IF_ERROR(detail::validate_filter(options.filter, limits_));
+  AllSlice slice;
+  auto cursor = do_read_all(options, [&](const RecordedEvent& event) {
+    slice.events.push_back(event);
+    return true;
+  });
+  if (!cursor) return cursor.error();
+  slice.next = cursor->next;
+  slice.end = cursor->end;
+  return slice;
+}
+
+Status EventStore::visit_all(const ReadAllOptions& options, const EventVisitor& visitor) {
+  ES_RETURN_IF_ERROR(detail::validate_filter(options.filter, limits_));
+  ReadAllOptions page = options;
+  page.max_count = std::clamp<std::uint64_t>(options.max_count, 1, kMaxPage);
+  bool stopped = false;
+  for (;;) {
+    auto cursor = do_read_all(page, [&](const RecordedEvent& event) {
+      stopped = !visitor(event);
+      return !stopped;
+    });
+    if (!cursor) return cursor.error();
+    if (stopped || cursor->end) return Status::ok();
+    page.from = cursor->next;
+  }
+}
+
+Result<StreamInfo> EventStore::stream_info(std::string_view stream) {
+  ES_RETURN_IF_ERROR(detail::validate_stream_name(stream, limits_));
+  return do_stream_info(stream);
+}
+
+Result<Position> EventStore::head_position() { return do_head_position(); }
+
+Result<std::vector<StreamInfo>> EventStore::list_streams(const ListStreamsOptions& options) {
+  return do_list_streams(options);
+}
+
+Result<StoreStats> EventStore::stats() { return do_stats(); }
+
+Status EventStore::delete_stream(std::string_view stream, ExpectedVersion expected) {
+  ES_RETURN_IF_ERROR(detail::validate_stream_name(stream, limits_));
+  return do_delete_stream(stream, expected, /*tombstone=*/false);
+}
+
+Status EventStore::tombstone_stream(std::string_view stream, ExpectedVersion expected) {
+  ES_RETURN_IF_ERROR(detail::validate_stream_name(stream, limits_));
+  return do_delete_stream(stream, expected, /*tombstone=*/true);
+}
+
+Status EventStore::set_retention(std::string_view stream, const Retention& retention) {
+  ES_RETURN_IF_ERROR(detail::validate_stream_name(stream, limits_));
+  if (retention.truncate_before < 0) {
+    return Status::invalid_argument("retention.truncate_before is negative");
+  }
+  if (retention.max_age && retention.max_age->count() < 0) {
+    return Status::invalid_argument("retention.max_age is negative");
+  }
+  return do_set_retention(stream, retention);
+}
+
+}  // namespace es

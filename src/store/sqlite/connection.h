@@ -1,0 +1,100 @@
+// RAII over the SQLite C API: a connection, prepared statements, and the mapping of SQLite result
+// codes to Status. Internal to the sqlite backend; <sqlite3.h> never reaches a public header.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "es/core/result.h"
+
+namespace es::sqlite {
+
+// The Status for SQLite result code `rc` while doing `what` on `db`.
+Status error_status(sqlite3* db, int rc, std::string_view what);
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binding is 1-based like SQLite's; text and blobs are copied by SQLite only when asked to, so
+  // the bound data must stay alive until the statement is reset.
+  void bind(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+  void bind(int index, std::string_view text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  }
+  void bind_blob(int index, const void* data, std::size_t size) {
+    sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_STATIC);
+  }
+  void bind_null(int index) { sqlite3_bind_null(stmt_, index); }
+
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(stmt_); }
+  // Resets for the next execution and clears bindings.
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  // Runs a statement that returns no rows; resets it afterwards.
+  Status run(std::string_view what);
+
+  [[nodiscard]] std::int64_t column_int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  [[nodiscard]] bool column_is_null(int col) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+  }
+  [[nodiscard]] std::string_view column_text(int col) const;
+  [[nodiscard]] std::string_view column_blob(int col) const;
+
+  [[nodiscard]] sqlite3* db() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Resets a statement when the scope ends, whatever path leaves it.
+class StatementReset {
+ public:
+  explicit StatementReset(Statement& stmt) : stmt_(stmt) {}
+  StatementReset(const StatementReset&) = delete;
+  StatementReset& operator=(const StatementReset&) = delete;
+  ~StatementReset() { stmt_.reset(); }
+
+ private:
+  Statement& stmt_;
+};
+
+class Connection {
+ public:
+  // Opens `path` read-write (creating it) or read-only.
+  static Result<Connection> open(const std::string& path, bool read_only, int busy_timeout_ms);
+
+  Connection() = default;
+  Connection(Connection&&) noexcept = default;
+  Connection& operator=(Connection&&) noexcept = default;
+
+  // Runs one or more statements without results.
+  Status exec(std::string_view sql);
+  Result<Statement> prepare(std::string_view sql);
+  // Runs a statement whose first column of the first row is an integer.
+  Result<std::int64_t> query_int(std::string_view sql);
+
+  [[nodiscard]] sqlite3* get() const { return db_.get(); }
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+}  // namespace es::sqlite

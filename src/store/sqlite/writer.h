@@ -1,0 +1,56 @@
+// The sqlite backend's write side: one write connection driven by GroupCommit. Every write —
+// append, delete, tombstone, retention — is a job in a group transaction (BEGIN IMMEDIATE, so
+// rowid order is commit order and the global feed has no ordering gaps).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "es/store/append.h"
+#include "es/store/sqlite_store.h"
+#include "es/store/stream_info.h"
+#include "store/append_rules.h"
+#include "store/group_commit.h"
+#include "store/sqlite/connection.h"
+
+namespace es::sqlite {
+
+class Writer final : private detail::WriteTransaction {
+ public:
+  static Result<std::unique_ptr<Writer>> open(const std::string& path,
+                                              const SqliteOptions& options);
+
+  Result<std::vector<AppendResult>> append(std::span<const AppendRequest> batch);
+  Status delete_stream(std::string_view stream, ExpectedVersion expected, bool tombstone);
+  Status set_retention(std::string_view stream, const Retention& retention);
+
+ private:
+  explicit Writer(Connection conn, std::size_t max_group_size)
+      : conn_(std::move(conn)), group_(*this, max_group_size) {}
+  Status prepare_statements();
+
+  Status begin() override;
+  Status commit() override;
+  void rollback() override;
+  Status savepoint() override;
+  void rollback_to_savepoint() override;
+  void release_savepoint() override;
+
+  // Job bodies; run inside the group transaction.
+  Status apply_append(std::span<const AppendRequest> batch, std::vector<AppendResult>& results);
+  Result<detail::StreamRow> load_row(std::string_view stream);
+  // Places of the request's event ids that are already stored; empty when none is.
+  Result<std::vector<std::optional<detail::StoredPlace>>> stored_places(
+      const AppendRequest& request);
+  Status insert_events(const AppendRequest& request, const detail::StreamRow& row,
+                       AppendResult& result);
+
+  Connection conn_;
+  detail::GroupCommit group_;
+  std::int64_t txn_recorded_at_ = 0;  // recorded_at of every event of the current transaction
+  Statement begin_, commit_, rollback_, savepoint_, rollback_to_, release_;
+  Statement last_recorded_, select_stream_, select_id_, insert_event_, upsert_stream_;
+  Statement soft_delete_, tombstone_, retention_;
+};
+
+}  // namespace es::sqlite

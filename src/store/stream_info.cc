@@ -1,0 +1,19 @@
+#include "es/store/stream_info.h"
+
+namespace es {
+
+std::string_view stream_state_name(StreamState state) {
+  switch (state) {
+    case StreamState::kAbsent:
+      return "absent";
+    case StreamState::kLive:
+      return "live";
+    case StreamState::kSoftDeleted:
+      return "soft-deleted";
+    case StreamState::kTombstoned:
+      return "tombstoned";
+  }
+  return "unknown";
+}
+
+}  // namespace es
