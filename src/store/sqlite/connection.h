@@ -29,11 +29,13 @@ class Statement {
   // Binding is 1-based like SQLite's; text and blobs are copied by SQLite only when asked to, so
   // the bound data must stay alive until the statement is reset.
   void bind(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+  // An empty value binds as '' (not NULL, which a null data pointer would give).
   void bind(int index, std::string_view text) {
-    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    sqlite3_bind_text(stmt_, index, text.empty() ? "" : text.data(), static_cast<int>(text.size()),
+                      SQLITE_STATIC);
   }
   void bind_blob(int index, const void* data, std::size_t size) {
-    sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_STATIC);
+    sqlite3_bind_blob(stmt_, index, size == 0 ? "" : data, static_cast<int>(size), SQLITE_STATIC);
   }
   void bind_null(int index) { sqlite3_bind_null(stmt_, index); }
 
