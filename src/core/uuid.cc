@@ -50,11 +50,11 @@ Uuid Uuid::v7() {
   const std::uint64_t rand = random_bits();
   Bytes b{};
   const std::uint64_t ms = stamp >> 12;
-  for (int i = 0; i < 6; ++i) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
+  for (std::size_t i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));
   const auto counter = static_cast<std::uint16_t>(stamp & 0xFFF);
   b[6] = static_cast<std::uint8_t>(0x70 | (counter >> 8));  // version 7
   b[7] = static_cast<std::uint8_t>(counter & 0xFF);
-  for (int i = 0; i < 8; ++i) b[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(rand >> (56 - 8 * i));
+  for (std::size_t i = 0; i < 8; ++i) b[8 + i] = static_cast<std::uint8_t>(rand >> (56 - 8 * i));
   b[8] = static_cast<std::uint8_t>(0x80 | (b[8] & 0x3F));  // RFC 9562 variant
   return Uuid(b);
 }

@@ -32,7 +32,7 @@ struct SqliteOptions {
   // How long a write waits for another process's write lock before failing with kUnavailable.
   int busy_timeout_ms = 10'000;
   // Page cache per connection, in KiB. Default 64 MiB.
-  std::int64_t cache_size_kib = 64 * 1024;
+  std::int64_t cache_size_kib = std::int64_t{64} * 1024;
   // Most appends coalesced into one group-commit transaction. Default 1024.
   std::size_t max_group_size = 1024;
   // Size rules of appends.

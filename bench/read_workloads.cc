@@ -1,0 +1,165 @@
+// W3 and W4: loading one long stream and folding it, and reading the whole store in global order
+// (the catch-up path of a projection).
+#include <fmt/format.h>
+
+#include "families.h"
+#include "sqlite_baseline.h"
+
+namespace es::bench {
+namespace {
+
+constexpr int kRepeats = 10;
+constexpr std::uint64_t kSetupBatch = 100;
+constexpr std::uint64_t kPage = 1'000;
+
+// What a fold of the W3 stream must give.
+struct FoldCheck {
+  std::int64_t events = 0;
+  std::int64_t qty = 0;
+
+  [[nodiscard]] bool matches(const ItemTotals& totals, std::int64_t version) const {
+    return totals.count == events && totals.qty == qty && totals.last_seq == events - 1 &&
+           version == events;
+  }
+};
+
+}  // namespace
+
+Status run_w3(RunContext& ctx) {
+  const std::string name = "agg-0001";
+  const std::uint64_t events = scaled(ctx, 10'000, kSetupBatch);
+  FoldCheck check{static_cast<std::int64_t>(events), 0};
+  for (std::uint64_t seq = 0; seq < events; ++seq) check.qty += item_qty(seq);
+
+  // Setup, not timed: appends of 100 in both the store and the baseline.
+  std::int64_t version = 0;
+  std::int64_t raw_version = 0;
+  for (std::uint64_t first = 0; first < events; first += kSetupBatch) {
+    std::vector<EventData> batch;
+    for (std::uint64_t seq = first; seq < std::min(events, first + kSetupBatch); ++seq) {
+      batch.push_back(item_event(name, seq));
+    }
+    auto result = ctx.store.append(name, ExpectedVersion::exact(version), batch);
+    if (!result) return result.error();
+    version = result->last_version;
+    ctx.written += batch.size();
+    if (ctx.baseline != nullptr) {
+      auto raw = ctx.baseline->append(name, raw_version, batch);
+      if (!raw) return raw.error();
+      raw_version = *raw;
+      ctx.baseline_written += batch.size();
+    }
+  }
+
+  // Load and fold (decode each event's JSON data), 10 times; then the same reads without decoding.
+  int good_folds = 0;
+  const Stopwatch fold_watch;
+  for (int k = 0; k < kRepeats; ++k) {
+    ItemTotals totals;
+    std::int64_t last = 0;
+    const Status status = ctx.store.visit_stream(name, {}, [&](const RecordedEvent& e) {
+      totals.evolve(e.data);
+      last = e.version;
+      return true;
+    });
+    if (status.is_ok() && check.matches(totals, last)) ++good_folds;
+  }
+  const Figure fold{events * kRepeats, fold_watch.seconds()};
+
+  int good_scans = 0;
+  std::uint64_t bytes = 0;
+  const Stopwatch scan_watch;
+  for (int k = 0; k < kRepeats; ++k) {
+    std::int64_t count = 0;
+    const Status status = ctx.store.visit_stream(name, {}, [&](const RecordedEvent& e) {
+      bytes += e.data.size();
+      ++count;
+      return true;
+    });
+    if (status.is_ok() && count == check.events) ++good_scans;
+  }
+  const Figure scan{events * kRepeats, scan_watch.seconds()};
+
+  Report report{.workload = "W3", .figure = fold};
+  report.verified = good_folds == kRepeats && good_scans == kRepeats;
+  if (ctx.baseline != nullptr) {
+    int raw_good = 0;
+    const Stopwatch raw_fold_watch;
+    for (int k = 0; k < kRepeats; ++k) {
+      ItemTotals totals;
+      std::int64_t last = 0;
+      const Status status = ctx.baseline->scan_stream(name, [&](std::int64_t v, std::string_view d) {
+        totals.evolve(d);
+        last = v;
+      });
+      if (status.is_ok() && check.matches(totals, last)) ++raw_good;
+    }
+    report.baseline = Figure{events * kRepeats, raw_fold_watch.seconds()};
+    const Stopwatch raw_scan_watch;
+    for (int k = 0; k < kRepeats; ++k) {
+      std::int64_t count = 0;
+      const Status status = ctx.baseline->scan_stream(name, [&](std::int64_t, std::string_view d) {
+        bytes += d.size();
+        ++count;
+      });
+      if (status.is_ok() && count == check.events) ++raw_good;
+    }
+    const Figure raw_scan{events * kRepeats, raw_scan_watch.seconds()};
+    report.extra["baseline_verified"] = raw_good == 2 * kRepeats;
+    report.extra["no_decode_events_per_s"] = std::llround(scan.rate());
+    report.extra["baseline_no_decode_events_per_s"] = std::llround(raw_scan.rate());
+    report.extra["ratio_no_decode"] = ratio(scan.rate(), raw_scan.rate());
+  } else {
+    report.extra["no_decode_events_per_s"] = std::llround(scan.rate());
+  }
+  report.extra["stream_events"] = events;
+  report.extra["repeats"] = kRepeats;
+  report.extra["correct_folds"] = good_folds;
+  report.extra["fold"] = "nlohmann::json::parse of data, then {count, qty, lastSeq}";
+  report.extra["api"] = "visit_stream";
+  report.extra["bytes_touched"] = bytes;
+  print(ctx, report);
+  return Status::ok();
+}
+
+Status run_w4(RunContext& ctx) {
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  bool ordered = true;
+  Position last = Position::start();
+  ReadAllOptions options;
+  options.max_count = kPage;
+  const Stopwatch watch;
+  const Status status = ctx.store.visit_all(options, [&](const RecordedEvent& e) {
+    ordered = ordered && e.position > last;
+    last = e.position;
+    bytes += e.data.size() + e.metadata.size() + e.stream.size() + e.type.size() +
+             e.tenant.size() + e.id.bytes()[15];
+    ++count;
+    return true;
+  });
+  const Figure figure{count, watch.seconds()};
+  auto head = ctx.store.head_position();
+
+  Report report{.workload = "W4", .figure = figure};
+  report.verified = status.is_ok() && head.has_value() && count == ctx.written && ordered &&
+                    last == *head;
+  if (ctx.baseline != nullptr) {
+    const Stopwatch raw_watch;
+    auto scan = ctx.baseline->scan_all(static_cast<int>(kPage));
+    if (!scan) return scan.error();
+    report.baseline = Figure{scan->count, raw_watch.seconds()};
+    report.extra["baseline_verified"] = scan->count == ctx.baseline_written && scan->ordered;
+    report.extra["target_ratio"] = 0.7;
+    bytes += scan->bytes;
+  }
+  report.extra["page"] = kPage;
+  report.extra["api"] = "visit_all";
+  report.extra["expected_events"] = ctx.written;
+  if (!status.is_ok()) report.extra["error"] = status.to_string();
+  report.extra["bytes_touched"] = bytes;
+  print(ctx, report);
+  return Status::ok();
+}
+
+}  // namespace es::bench
