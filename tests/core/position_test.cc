@@ -52,9 +52,9 @@ TEST(Position, ParseAcceptsAnExplicitZeroMajor) {
 }
 
 TEST(Position, ParseRejectsMalformedText) {
-  for (const char* text : {"", ":", "1:", ":1", "1:2:3", "-1", "+1", " 1", "1 ", "0x10", "abc",
-                           "1.5", "1,2", "18446744073709551616", "1:18446744073709551616",
-                           "000000000000000000001"}) {
+  for (const char* text :
+       {"", ":", "1:", ":1", "1:2:3", "-1", "+1", " 1", "1 ", "0x10", "abc", "1.5", "1,2",
+        "18446744073709551616", "1:18446744073709551616", "000000000000000000001"}) {
     auto parsed = Position::parse(text);
     ASSERT_FALSE(parsed.has_value()) << "'" << text << "' parsed as " << parsed->to_string();
     EXPECT_EQ(parsed.error().code(), StatusCode::kInvalidArgument) << text;

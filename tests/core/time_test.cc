@@ -41,9 +41,9 @@ TEST(Time, FormatAlwaysWritesSixFractionalDigitsAndZ) {
   EXPECT_EQ(format_time(from_unix_micros(0)), "1970-01-01T00:00:00.000000Z");
   EXPECT_EQ(format_time(at(2026, 11, 22) + hours(19) + minutes(7) + microseconds(123456)),
             "2026-11-22T19:07:00.123456Z");
-  EXPECT_EQ(format_time(at(2024, 2, 29) + hours(23) + minutes(59) + seconds(59) +
-                        microseconds(999999)),
-            "2024-02-29T23:59:59.999999Z");
+  EXPECT_EQ(
+      format_time(at(2024, 2, 29) + hours(23) + minutes(59) + seconds(59) + microseconds(999999)),
+      "2024-02-29T23:59:59.999999Z");
   EXPECT_EQ(format_time(from_unix_micros(-1)), "1969-12-31T23:59:59.999999Z");
 }
 
@@ -59,9 +59,7 @@ TEST(Time, FormatThenParseRoundTrips) {
   EXPECT_EQ(parse_ok(format_time(current)), current);
 }
 
-TEST(Time, ParseDateOnlyIsMidnightUtc) {
-  EXPECT_EQ(parse_ok("2026-01-15"), at(2026, 1, 15));
-}
+TEST(Time, ParseDateOnlyIsMidnightUtc) { EXPECT_EQ(parse_ok("2026-01-15"), at(2026, 1, 15)); }
 
 TEST(Time, ParseDateTimeWithoutZoneIsUtc) {
   EXPECT_EQ(parse_ok("2026-01-15T09:30:00"), at(2026, 1, 15) + hours(9) + minutes(30));
@@ -101,20 +99,20 @@ TEST(Time, ParseRejectsMalformedText) {
            "2026-01-15T9:30:00Z",
            "2026-01-15T09:30Z",
            "2026-01-15T09:30:00ZZ",
-           "2026-01-15T09:30:00.Z",                // fraction without digits
-           "2026-01-15T09:30:00.1234567890Z",      // ten fractional digits
-           "2026-01-15T09:30:00+0100",             // offset without colon
-           "2026-01-15T09:30:00+01",               // offset without minutes
-           "2026-01-15T09:30:00+24:00",            // offset hour out of range
-           "2026-01-15T09:30:00+01:60",            // offset minute out of range
+           "2026-01-15T09:30:00.Z",            // fraction without digits
+           "2026-01-15T09:30:00.1234567890Z",  // ten fractional digits
+           "2026-01-15T09:30:00+0100",         // offset without colon
+           "2026-01-15T09:30:00+01",           // offset without minutes
+           "2026-01-15T09:30:00+24:00",        // offset hour out of range
+           "2026-01-15T09:30:00+01:60",        // offset minute out of range
            "2026-01-15T09:30:00 UTC",
-           "2026-13-01",                           // month out of range
-           "2026-02-30",                           // no such day
-           "2025-02-29",                           // not a leap year
-           "2026-01-15T24:00:00Z",                 // hour out of range
-           "2026-01-15T09:60:00Z",                 // minute out of range
-           "2026-01-15T09:30:61Z",                 // second out of range
-           "2026-01-15X09:30:00Z",                 // wrong separator
+           "2026-13-01",            // month out of range
+           "2026-02-30",            // no such day
+           "2025-02-29",            // not a leap year
+           "2026-01-15T24:00:00Z",  // hour out of range
+           "2026-01-15T09:60:00Z",  // minute out of range
+           "2026-01-15T09:30:61Z",  // second out of range
+           "2026-01-15X09:30:00Z",  // wrong separator
            "26-01-15",
            "2026-01-15T09:30:00Zjunk",
            "yesterday",

@@ -15,9 +15,7 @@ StreamRow live(std::int64_t n) { return {.exists = true, .version = n}; }
 StreamRow soft_deleted(std::int64_t n) {
   return {.exists = true, .version = n, .truncate_before = n + 1};
 }
-StreamRow tombstoned(std::int64_t n) {
-  return {.exists = n > 0, .version = n, .tombstoned = true};
-}
+StreamRow tombstoned(std::int64_t n) { return {.exists = n > 0, .version = n, .tombstoned = true}; }
 
 TEST(AppendRules, StateOfEachRow) {
   EXPECT_EQ(state_of(absent()), StreamState::kAbsent);
@@ -61,8 +59,7 @@ TEST(AppendRules, ExpectedVersionTable) {
       {tombstoned(0), ExpectedVersion::exact(0), StatusCode::kStreamDeleted},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(std::string(stream_state_name(state_of(c.row))) + " / " +
-                 c.expected.to_string());
+    SCOPED_TRACE(std::string(stream_state_name(state_of(c.row))) + " / " + c.expected.to_string());
     const Status s = check_expected("s", c.row, c.expected);
     EXPECT_EQ(s.code(), c.code) << s.to_string();
     if (c.code == StatusCode::kConflict) {
@@ -104,8 +101,8 @@ std::vector<std::optional<StoredPlace>> places(std::string stream, std::int64_t 
 
 TEST(AppendRules, ExactReplayReturnsTheOriginalResult) {
   const auto stored = places("s", 4, 2);
-  for (const ExpectedVersion e : {ExpectedVersion::any(), ExpectedVersion::stream_exists(),
-                                  ExpectedVersion::exact(3)}) {
+  for (const ExpectedVersion e :
+       {ExpectedVersion::any(), ExpectedVersion::stream_exists(), ExpectedVersion::exact(3)}) {
     auto r = check_replay("s", live(9), e, stored);
     ASSERT_TRUE(r.has_value()) << e.to_string() << ": " << r.error().to_string();
     EXPECT_EQ(r->first_version, 4);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "es/store/read.h"
+
 namespace es::detail {
 namespace {
 

@@ -68,13 +68,13 @@ StatusCode code_of(const Result<T>& result) {
 }  // namespace es::testing
 
 // Asserts that `expr` (a Status or Result) is ok, printing the status otherwise.
-#define ES_ASSERT_OK(expr)                                                 \
-  do {                                                                     \
-    const auto& es_ok_ = (expr);                                           \
+#define ES_ASSERT_OK(expr)                                                     \
+  do {                                                                         \
+    const auto& es_ok_ = (expr);                                               \
     ASSERT_TRUE(static_cast<bool>(es_ok_)) << ::es::testing::describe(es_ok_); \
   } while (false)
-#define ES_EXPECT_OK(expr)                                                 \
-  do {                                                                     \
-    const auto& es_ok_ = (expr);                                           \
+#define ES_EXPECT_OK(expr)                                                     \
+  do {                                                                         \
+    const auto& es_ok_ = (expr);                                               \
     EXPECT_TRUE(static_cast<bool>(es_ok_)) << ::es::testing::describe(es_ok_); \
   } while (false)

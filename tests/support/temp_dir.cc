@@ -21,8 +21,6 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-std::string TempDir::file(std::string_view name) const {
-  return path_ + "/" + std::string(name);
-}
+std::string TempDir::file(std::string_view name) const { return path_ + "/" + std::string(name); }
 
 }  // namespace es::testing

@@ -53,6 +53,8 @@ class MemoryStore final : public EventStore {
     for (std::size_t r = 0; r < batch.size(); ++r) {
       const AppendRequest& request = batch[r];
       const detail::StreamRow row = row_of(request.stream);
+      // The tenant first: another tenant learns nothing, not even a replay's place or a version.
+      ES_RETURN_IF_ERROR(detail::check_tenant(request.stream, row, request.tenant));
       std::vector<std::optional<detail::StoredPlace>> stored;
       bool any_stored = false;
       for (const EventData& event : request.events) {
@@ -73,7 +75,6 @@ class MemoryStore final : public EventStore {
         continue;
       }
       ES_RETURN_IF_ERROR(detail::check_expected(request.stream, row, request.expected));
-      ES_RETURN_IF_ERROR(detail::check_tenant(request.stream, row, request.tenant));
     }
     if (replays == batch.size()) return results;
     if (replays > 0) {
@@ -157,14 +158,17 @@ class MemoryStore final : public EventStore {
 
   Result<AllCursor> do_read_all(const ReadAllOptions& options,
                                 const EventVisitor& visitor) override {
+    if (options.from.major() != 0) {
+      return Status::invalid_argument("position " + options.from.to_string() +
+                                      " is not a position of a memory store");
+    }
     std::vector<RecordedEvent> page;
     AllCursor cursor;
     {
       std::shared_lock lock(mutex_);
       cursor.next = log_.empty() ? options.from : std::max(options.from, log_.back().position);
       // Positions are (0, index + 1), so `from` names the index to start at.
-      for (std::size_t i = options.from.major() == 0 ? options.from.minor() : log_.size();
-           i < log_.size(); ++i) {
+      for (std::size_t i = options.from.minor(); i < log_.size(); ++i) {
         const RecordedEvent& e = log_[i];
         if (options.until && e.recorded_at > *options.until) {
           cursor.next = i == 0 ? options.from : std::max(options.from, log_[i - 1].position);
@@ -245,7 +249,10 @@ class MemoryStore final : public EventStore {
                           bool tombstone) override {
     std::unique_lock lock(mutex_);
     const detail::StreamRow row = row_of(name);
-    if (row.tombstoned) return Status::ok();
+    if (row.tombstoned) {
+      return tombstone ? Status::ok()
+                       : Status::stream_deleted("stream '" + std::string(name) + "' is tombstoned");
+    }
     if (!row.exists && !tombstone) {
       return Status::not_found("stream '" + std::string(name) + "' does not exist");
     }
@@ -254,17 +261,18 @@ class MemoryStore final : public EventStore {
     if (tombstone) stream.row.tombstoned = true;
     else stream.row.truncate_before = stream.row.version + 1;
     stream.updated_at = now();
+    if (!row.exists) stream.created_at = stream.updated_at;
     return Status::ok();
   }
 
   Status do_set_retention(std::string_view name, const Retention& retention) override {
     std::unique_lock lock(mutex_);
     auto it = streams_.find(name);
+    if (it != streams_.end() && it->second.row.tombstoned) {
+      return Status::stream_deleted("stream '" + std::string(name) + "' is tombstoned");
+    }
     if (it == streams_.end() || !it->second.row.exists) {
       return Status::not_found("stream '" + std::string(name) + "' does not exist");
-    }
-    if (it->second.row.tombstoned) {
-      return Status::stream_deleted("stream '" + std::string(name) + "' is tombstoned");
     }
     it->second.retention = retention;
     it->second.row.truncate_before = std::max(it->second.row.truncate_before, retention.truncate_before);

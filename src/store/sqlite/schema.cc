@@ -51,6 +51,23 @@ Status configure_connection(Connection& conn, const SqliteOptions& options) {
       kSync[static_cast<std::size_t>(options.synchronous)], options.cache_size_kib));
 }
 
+Status check_identity(Connection& conn) {
+  auto app_id = conn.query_int("PRAGMA application_id");
+  auto tables = app_id ? conn.query_int("SELECT count(*) FROM sqlite_schema") : app_id;
+  if (!tables) {
+    if ((sqlite3_errcode(conn.get()) & 0xFF) == SQLITE_NOTADB) {
+      return Status::invalid_argument(
+          "the file is not an eventsource-cpp store (it is not a SQLite database)");
+    }
+    return tables.error();
+  }
+  if ((*tables != 0 || *app_id != 0) && *app_id != kApplicationId) {
+    return Status::invalid_argument(
+        "the database file is not an eventsource-cpp store (it holds other tables)");
+  }
+  return Status::ok();
+}
+
 Status migrate(Connection& conn) {
   ES_RETURN_IF_ERROR(conn.exec("BEGIN IMMEDIATE"));
   auto rollback_on_error = [&](Status status) {

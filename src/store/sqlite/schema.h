@@ -17,6 +17,10 @@ inline constexpr std::int64_t kSchemaVersion = 1;
 // Per-connection settings: WAL, synchronous, cache size, foreign keys off, temp store in memory.
 Status configure_connection(Connection& conn, const SqliteOptions& options);
 
+// Refuses, before anything writes to it (journal mode included), a file that is not a store or
+// a fresh database: another application's database, or a file that is not SQLite at all.
+Status check_identity(Connection& conn);
+
 // Brings the file to kSchemaVersion, one migration per version inside one IMMEDIATE transaction, so
 // several processes opening a new file at once migrate it exactly once. Refuses files of other
 // applications and of newer schema versions.

@@ -17,6 +17,7 @@ Result<std::unique_ptr<Writer>> Writer::open(const std::string& path,
                                              const SqliteOptions& options) {
   auto conn = Connection::open(path, /*read_only=*/false, options.busy_timeout_ms);
   if (!conn) return conn.error();
+  ES_RETURN_IF_ERROR(check_identity(*conn));
   ES_RETURN_IF_ERROR(configure_connection(*conn, options));
   ES_RETURN_IF_ERROR(migrate(*conn));
   std::unique_ptr<Writer> writer(new Writer(std::move(*conn), options.max_group_size));
@@ -144,6 +145,8 @@ Status Writer::apply_append(std::span<const AppendRequest> batch,
     const AppendRequest& request = batch[r];
     auto row = load_row(request.stream);
     if (!row) return row.error();
+    // The tenant first: another tenant learns nothing, not even a replay's place or a version.
+    ES_RETURN_IF_ERROR(detail::check_tenant(request.stream, *row, request.tenant));
     auto places = stored_places(request);
     if (!places) return places.error();
     if (!places->empty()) {
@@ -153,7 +156,6 @@ Status Writer::apply_append(std::span<const AppendRequest> batch,
       ++replays;
     } else {
       ES_RETURN_IF_ERROR(detail::check_expected(request.stream, *row, request.expected));
-      ES_RETURN_IF_ERROR(detail::check_tenant(request.stream, *row, request.tenant));
     }
     rows.push_back(std::move(*row));
   }
@@ -204,7 +206,11 @@ Status Writer::delete_stream(std::string_view stream, ExpectedVersion expected, 
   const detail::GroupCommit::Job job = [&]() -> Status {
     auto row = load_row(stream);
     if (!row) return row.error();
-    if (row->tombstoned) return Status::ok();
+    if (row->tombstoned) {
+      return tombstone
+                 ? Status::ok()
+                 : Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
+    }
     if (!row->exists && !tombstone) return Status::not_found(not_found(stream));
     ES_RETURN_IF_ERROR(detail::check_delete_expected(stream, *row, expected));
     Statement& stmt = tombstone ? tombstone_ : soft_delete_;

@@ -1,0 +1,53 @@
+#include "conformance/backends.h"
+
+#include "es/store/memory_store.h"
+#include "es/store/sqlite_store.h"
+
+namespace es::testing {
+
+const std::vector<Backend>& backends() {
+  static const std::vector<Backend> kBackends = {
+      {"memory", [](const TempDir&, const Limits& limits) { return make_memory_store(limits); }},
+      {"sqlite",
+       [](const TempDir& dir, const Limits& limits) -> std::unique_ptr<EventStore> {
+         // The default options (synchronous=FULL) are what users get, so they are what is tested.
+         SqliteOptions options;
+         options.limits = limits;
+         auto store = open_sqlite(dir.file("events.db"), options);
+         EXPECT_TRUE(store.has_value()) << store.error().to_string();
+         if (!store) return nullptr;
+         return std::move(*store);
+       }},
+  };
+  return kBackends;
+}
+
+void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
+
+std::string backend_name(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
+
+AppendResult StoreTest::append_events(std::string_view stream, std::size_t count,
+                                      std::string_view type, std::string_view tenant) {
+  const auto events = make_events(count, type);
+  auto result = store().append(stream, ExpectedVersion::any(), events, tenant);
+  EXPECT_TRUE(result.has_value()) << stream << ": " << result.error().to_string();
+  return result.value_or(AppendResult{});
+}
+
+void StoreTest::make_live(std::string_view stream, std::int64_t version) {
+  append_events(stream, static_cast<std::size_t>(version));
+}
+
+void StoreTest::make_soft_deleted(std::string_view stream, std::int64_t version) {
+  make_live(stream, version);
+  const Status s = store().delete_stream(stream);
+  EXPECT_TRUE(s.is_ok()) << s.to_string();
+}
+
+void StoreTest::make_tombstoned(std::string_view stream, std::int64_t version) {
+  if (version > 0) make_live(stream, version);
+  const Status s = store().tombstone_stream(stream);
+  EXPECT_TRUE(s.is_ok()) << s.to_string();
+}
+
+}  // namespace es::testing
