@@ -74,17 +74,10 @@ Status migrate(Connection& conn) {
     if (!status.is_ok()) (void)conn.exec("ROLLBACK");
     return status;
   };
-  auto app_id = conn.query_int("PRAGMA application_id");
+  // Checked again under the write lock: another process may have created the file meanwhile.
+  ES_RETURN_IF_ERROR(rollback_on_error(check_identity(conn)));
   auto version = conn.query_int("PRAGMA user_version");
-  auto tables = conn.query_int("SELECT count(*) FROM sqlite_schema");
-  if (!app_id) return rollback_on_error(app_id.error());
   if (!version) return rollback_on_error(version.error());
-  if (!tables) return rollback_on_error(tables.error());
-  const bool fresh = *tables == 0 && *app_id == 0;
-  if (!fresh && *app_id != kApplicationId) {
-    return rollback_on_error(Status::invalid_argument(
-        "the database file is not an eventsource-cpp store (it holds other tables)"));
-  }
   if (*version > kSchemaVersion) {
     return rollback_on_error(Status::invalid_argument(fmt::format(
         "the store has schema version {}, newer than this build understands ({})", *version,
