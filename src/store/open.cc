@@ -3,20 +3,40 @@
 #include <string>
 
 #include "es/store/memory_store.h"
+#include "es/store/snapshot_store.h"
 
 namespace es {
 
-Result<std::unique_ptr<EventStore>> open(std::string_view url, const OpenOptions& options) {
-  if (url == "memory:") return make_memory_store(options.limits);
+namespace {
+
+// The SQLite file a URL names; kInvalidArgument for anything that is not a file path.
+Result<std::string> sqlite_path(std::string_view url) {
   std::string_view path = url;
   if (path.starts_with("sqlite:")) path.remove_prefix(7);
   if (path.empty() || path.find("://") != std::string_view::npos) {
     return Status::invalid_argument("database URL '" + std::string(url) +
                                     "' is not a file path, sqlite:PATH or memory:");
   }
+  return std::string(path);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EventStore>> open(std::string_view url, const OpenOptions& options) {
+  if (url == "memory:") return make_memory_store(options.limits);
+  auto path = sqlite_path(url);
+  if (!path) return path.error();
   SqliteOptions sqlite = options.sqlite;
   sqlite.limits = options.limits;
-  return open_sqlite(std::string(path), sqlite);
+  return open_sqlite(*path, sqlite);
+}
+
+Result<std::unique_ptr<SnapshotStore>> open_snapshot_store(std::string_view url,
+                                                           const OpenOptions& options) {
+  if (url == "memory:") return make_memory_snapshot_store();
+  auto path = sqlite_path(url);
+  if (!path) return path.error();
+  return open_sqlite_snapshot_store(*path, options.sqlite);
 }
 
 }  // namespace es

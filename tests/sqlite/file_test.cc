@@ -94,7 +94,40 @@ TEST(SqliteFile, IsAWalDatabaseMarkedAsAStore) {
   EXPECT_EQ(sqlite_query(path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   EXPECT_EQ(sqlite_query(path, "PRAGMA application_id"),
             std::vector<std::string>{std::to_string(0x45534350)});
-  EXPECT_EQ(sqlite_query(path, "PRAGMA user_version"), std::vector<std::string>{"1"});
+  EXPECT_EQ(sqlite_query(path, "PRAGMA user_version"), std::vector<std::string>{"2"});
+  EXPECT_EQ(integrity_check(path), "ok");
+}
+
+TEST(SqliteFile, AVersionOneFileIsMigratedAndKeepsItsEvents) {
+  TempDir dir;
+  const std::string path = dir.file("events.db");
+  // The schema as release 1 wrote it (docs/storage-sqlite.md), with one event.
+  for (const char* sql : {
+           "CREATE TABLE streams (stream TEXT PRIMARY KEY, version INTEGER NOT NULL, "
+           "truncate_before INTEGER NOT NULL DEFAULT 0, tombstoned INTEGER NOT NULL DEFAULT 0, "
+           "tenant TEXT NOT NULL DEFAULT '', max_count INTEGER, max_age_us INTEGER, "
+           "retention_truncate_before INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, "
+           "updated_at INTEGER NOT NULL) WITHOUT ROWID",
+           "CREATE TABLE events (position INTEGER PRIMARY KEY, id BLOB NOT NULL, stream TEXT NOT "
+           "NULL, version INTEGER NOT NULL, type TEXT NOT NULL, schema_version INTEGER NOT NULL, "
+           "data BLOB NOT NULL, metadata TEXT NOT NULL, tenant TEXT NOT NULL, recorded_at "
+           "INTEGER NOT NULL)",
+           "CREATE UNIQUE INDEX events_id ON events(id)",
+           "CREATE UNIQUE INDEX events_stream_version ON events(stream, version)",
+           "INSERT INTO streams VALUES ('old-1', 1, 0, 0, '', NULL, NULL, 0, 1, 1)",
+           "INSERT INTO events VALUES (1, x'0190b6e46f1a7c3d9a411b2c3d4e5f60', 'old-1', 1, "
+           "'Old', 1, '{}', '{}', '', 1)",
+           "PRAGMA application_id=1163084624", "PRAGMA user_version=1"}) {
+    sqlite_query(path, sql);
+  }
+  auto store = open_ok(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(sqlite_query(path, "PRAGMA user_version"), std::vector<std::string>{"2"});
+  EXPECT_EQ(sqlite_query(path, "SELECT count(*) FROM snapshots"), std::vector<std::string>{"0"});
+  auto events = store->read_stream("old-1");
+  ASSERT_TRUE(events.has_value()) << events.error().to_string();
+  ASSERT_EQ(events->events.size(), 1U);
+  EXPECT_EQ(events->events[0].id.to_string(), "0190b6e4-6f1a-7c3d-9a41-1b2c3d4e5f60");
   EXPECT_EQ(integrity_check(path), "ok");
 }
 

@@ -17,6 +17,7 @@
 
 #include "es/core/result.h"
 #include "es/store/event_store.h"
+#include "es/store/snapshot_store.h"
 #include "es/store/sqlite_store.h"
 
 namespace es {
@@ -29,5 +30,10 @@ struct OpenOptions {
 };
 
 Result<std::unique_ptr<EventStore>> open(std::string_view url, const OpenOptions& options = {});
+
+// The snapshot store that goes with the store at `url`: the same SQLite file, or a fresh
+// in-memory one for "memory:".
+Result<std::unique_ptr<SnapshotStore>> open_snapshot_store(std::string_view url,
+                                                           const OpenOptions& options = {});
 
 }  // namespace es

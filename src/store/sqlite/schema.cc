@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <string_view>
+#include <thread>
 
 namespace es::sqlite {
 namespace {
@@ -39,29 +42,70 @@ CREATE TABLE events (
 CREATE UNIQUE INDEX events_id ON events(id);
 CREATE UNIQUE INDEX events_stream_version ON events(stream, version);
 )sql",
+    // 1 -> 2: the newest snapshot of each aggregate stream.
+    R"sql(
+CREATE TABLE snapshots (
+  stream         TEXT PRIMARY KEY,
+  version        INTEGER NOT NULL,
+  type           TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  data           BLOB NOT NULL,
+  recorded_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
+
+}  // namespace
+
+namespace {
+
+// Switches the file to WAL once. The switch needs an exclusive lock and SQLite does not call the
+// busy handler for it, so while another process holds a lock it is retried here, with backoff,
+// for up to busy_timeout_ms.
+Status enable_wal(Connection& conn, int busy_timeout_ms) {
+  auto mode = conn.prepare("PRAGMA journal_mode");
+  if (!mode) return mode.error();
+  if (mode->step() == SQLITE_ROW && mode->column_text(0) == "wal") return Status::ok();
+  mode->reset();
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  auto pause = std::chrono::microseconds(500);
+  for (;;) {
+    Status status = conn.exec("PRAGMA journal_mode=WAL");
+    if (status.code() != StatusCode::kUnavailable || std::chrono::steady_clock::now() > deadline) {
+      return status;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(20'000));
+  }
+}
 
 }  // namespace
 
 Status configure_connection(Connection& conn, const SqliteOptions& options) {
   static constexpr std::array<std::string_view, 3> kSync = {"OFF", "NORMAL", "FULL"};
+  ES_RETURN_IF_ERROR(enable_wal(conn, options.busy_timeout_ms));
   return conn.exec(fmt::format(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous={}; PRAGMA cache_size=-{}; "
-      "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;",
+      "PRAGMA synchronous={}; PRAGMA cache_size=-{}; PRAGMA temp_store=MEMORY; "
+      "PRAGMA foreign_keys=OFF;",
       kSync[static_cast<std::size_t>(options.synchronous)], options.cache_size_kib));
 }
 
 Status check_identity(Connection& conn) {
-  auto app_id = conn.query_int("PRAGMA application_id");
-  auto tables = app_id ? conn.query_int("SELECT count(*) FROM sqlite_schema") : app_id;
-  if (!tables) {
+  // One statement, so both values come from one snapshot even while another process migrates.
+  auto stmt = conn.prepare(
+      "SELECT application_id, (SELECT count(*) FROM sqlite_schema) FROM pragma_application_id");
+  const int rc = stmt ? stmt->step() : SQLITE_ERROR;
+  if (rc != SQLITE_ROW) {
     if ((sqlite3_errcode(conn.get()) & 0xFF) == SQLITE_NOTADB) {
       return Status::invalid_argument(
           "the file is not an eventsource-cpp store (it is not a SQLite database)");
     }
-    return tables.error();
+    return stmt ? error_status(conn.get(), rc, "read the file's identity") : stmt.error();
   }
-  if ((*tables != 0 || *app_id != 0) && *app_id != kApplicationId) {
+  const std::int64_t app_id = stmt->column_int(0);
+  const std::int64_t tables = stmt->column_int(1);
+  if ((tables != 0 || app_id != 0) && app_id != kApplicationId) {
     return Status::invalid_argument(
         "the database file is not an eventsource-cpp store (it holds other tables)");
   }
@@ -89,6 +133,15 @@ Status migrate(Connection& conn) {
   ES_RETURN_IF_ERROR(rollback_on_error(conn.exec(fmt::format(
       "PRAGMA application_id={}; PRAGMA user_version={}", kApplicationId, kSchemaVersion))));
   return rollback_on_error(conn.exec("COMMIT"));
+}
+
+Result<Connection> open_store_connection(const std::string& path, const SqliteOptions& options) {
+  auto conn = Connection::open(path, /*read_only=*/false, options.busy_timeout_ms);
+  if (!conn) return conn.error();
+  ES_RETURN_IF_ERROR(check_identity(*conn));
+  ES_RETURN_IF_ERROR(configure_connection(*conn, options));
+  ES_RETURN_IF_ERROR(migrate(*conn));
+  return conn;
 }
 
 }  // namespace es::sqlite

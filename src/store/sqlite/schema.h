@@ -12,7 +12,7 @@ namespace es::sqlite {
 // PRAGMA application_id of every store file: "ESCP".
 inline constexpr std::int32_t kApplicationId = 0x45534350;
 // PRAGMA user_version after all migrations ran.
-inline constexpr std::int64_t kSchemaVersion = 1;
+inline constexpr std::int64_t kSchemaVersion = 2;
 
 // Per-connection settings: WAL, synchronous, cache size, foreign keys off, temp store in memory.
 Status configure_connection(Connection& conn, const SqliteOptions& options);
@@ -25,5 +25,8 @@ Status check_identity(Connection& conn);
 // several processes opening a new file at once migrate it exactly once. Refuses files of other
 // applications and of newer schema versions.
 Status migrate(Connection& conn);
+
+// A read-write connection to the store file at `path`: identity checked, configured, migrated.
+Result<Connection> open_store_connection(const std::string& path, const SqliteOptions& options);
 
 }  // namespace es::sqlite

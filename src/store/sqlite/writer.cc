@@ -15,11 +15,8 @@ std::string not_found(std::string_view stream) {
 
 Result<std::unique_ptr<Writer>> Writer::open(const std::string& path,
                                              const SqliteOptions& options) {
-  auto conn = Connection::open(path, /*read_only=*/false, options.busy_timeout_ms);
+  auto conn = open_store_connection(path, options);
   if (!conn) return conn.error();
-  ES_RETURN_IF_ERROR(check_identity(*conn));
-  ES_RETURN_IF_ERROR(configure_connection(*conn, options));
-  ES_RETURN_IF_ERROR(migrate(*conn));
   std::unique_ptr<Writer> writer(new Writer(std::move(*conn), options.max_group_size));
   ES_RETURN_IF_ERROR(writer->prepare_statements());
   return writer;

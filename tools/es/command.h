@@ -1,0 +1,27 @@
+// The subcommands of `es`. Each add_*_command() declares a subcommand, its options and help on
+// `app`; when the command line selects it, `run` is set to the function that does the work and
+// returns the process exit code (exit_code.h).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace es::cli {
+
+struct GlobalOptions {
+  std::string db = "./events.db";  // --db URL
+};
+
+using Runner = std::function<int()>;
+
+void add_append_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_read_commands(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_streams_stats_commands(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_delete_commands(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_export_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_import_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_bench_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+
+}  // namespace es::cli
