@@ -1,22 +1,30 @@
 #include "store/group_commit.h"
 
+#include <algorithm>
+
 namespace es::detail {
 
 Status GroupCommit::run(const Job& job) {
   Pending pending{&job, Status::ok()};
   std::unique_lock lock(mutex_);
   queue_.push_back(&pending);
+  arrived_.notify_one();
   while (!pending.done) {
     if (leading_) {
       done_.wait(lock);
       continue;
     }
     leading_ = true;
+    const std::size_t want = std::min(last_group_size_, max_group_size_);
+    if (queue_.size() < want) {
+      arrived_.wait_for(lock, gather_wait_, [&] { return queue_.size() >= want; });
+    }
     std::deque<Pending*> group;
     while (!queue_.empty() && group.size() < max_group_size_) {
       group.push_back(queue_.front());
       queue_.pop_front();
     }
+    last_group_size_ = group.size();
     lock.unlock();
     commit_group(group);
     lock.lock();

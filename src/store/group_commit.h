@@ -3,6 +3,11 @@
 // one for everything queued so far; the others wait and are woken with their own result. A lone
 // writer never hands off to another thread.
 //
+// Writers that append one after another (each waiting for its result) come back at slightly
+// different times after a commit; a leader that took only the first would alternate groups of 1
+// and n-1. So a leader whose queue is shorter than the previous group waits up to `gather_wait`
+// (a fraction of one fsync) for that many jobs. A lone writer's previous group is 1: it never waits.
+//
 // Each job runs inside its own savepoint, so a job that fails (a conflict, say) is rolled back
 // alone while the others of the group commit. If the commit itself fails, every job of the group
 // gets that failure.
@@ -10,6 +15,7 @@
 // Thread safety: run() may be called from any number of threads.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -37,8 +43,11 @@ class GroupCommit {
   // A unit of work run inside the transaction; its effects are kept only if it returns ok.
   using Job = std::function<Status()>;
 
-  GroupCommit(WriteTransaction& txn, std::size_t max_group_size)
-      : txn_(txn), max_group_size_(max_group_size == 0 ? 1 : max_group_size) {}
+  GroupCommit(WriteTransaction& txn, std::size_t max_group_size,
+              std::chrono::microseconds gather_wait = std::chrono::microseconds(200))
+      : txn_(txn),
+        max_group_size_(max_group_size == 0 ? 1 : max_group_size),
+        gather_wait_(gather_wait) {}
 
   // Runs `job` in the next group transaction and returns once that transaction has ended: ok
   // means the job's effects are durable.
@@ -55,10 +64,13 @@ class GroupCommit {
 
   WriteTransaction& txn_;
   const std::size_t max_group_size_;
+  const std::chrono::microseconds gather_wait_;
   std::mutex mutex_;
   std::condition_variable done_;
+  std::condition_variable arrived_;  // a job was queued while a leader gathers
   std::deque<Pending*> queue_;
   bool leading_ = false;
+  std::size_t last_group_size_ = 1;
 };
 
 }  // namespace es::detail

@@ -35,6 +35,9 @@ struct SqliteOptions {
   std::int64_t cache_size_kib = std::int64_t{64} * 1024;
   // Most appends coalesced into one group-commit transaction. Default 1024.
   std::size_t max_group_size = 1024;
+  // How long a group's leader waits for as many appends as the previous group held, so writers
+  // that each wait for their result still share fsyncs. A lone writer never waits. Default 200 µs.
+  int group_commit_wait_us = 200;
   // Size rules of appends.
   Limits limits;
 };

@@ -17,7 +17,7 @@ Result<std::unique_ptr<Writer>> Writer::open(const std::string& path,
                                              const SqliteOptions& options) {
   auto conn = open_store_connection(path, options);
   if (!conn) return conn.error();
-  std::unique_ptr<Writer> writer(new Writer(std::move(*conn), options.max_group_size));
+  std::unique_ptr<Writer> writer(new Writer(std::move(*conn), options));
   ES_RETURN_IF_ERROR(writer->prepare_statements());
   return writer;
 }

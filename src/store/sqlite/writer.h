@@ -25,8 +25,10 @@ class Writer final : private detail::WriteTransaction {
   Status set_retention(std::string_view stream, const Retention& retention);
 
  private:
-  explicit Writer(Connection conn, std::size_t max_group_size)
-      : conn_(std::move(conn)), group_(*this, max_group_size) {}
+  Writer(Connection conn, const SqliteOptions& options)
+      : conn_(std::move(conn)),
+        group_(*this, options.max_group_size,
+               std::chrono::microseconds(options.group_commit_wait_us)) {}
   Status prepare_statements();
 
   Status begin() override;
