@@ -33,10 +33,14 @@ bool read_hex4(std::string_view text, std::size_t pos, std::uint32_t& out) {
   for (std::size_t i = pos; i < pos + 4; ++i) {
     const char c = text[i];
     std::uint32_t v = 0;
-    if (c >= '0' && c <= '9') v = static_cast<std::uint32_t>(c - '0');
-    else if (c >= 'a' && c <= 'f') v = static_cast<std::uint32_t>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') v = static_cast<std::uint32_t>(c - 'A' + 10);
-    else return false;
+    if (c >= '0' && c <= '9')
+      v = static_cast<std::uint32_t>(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v = static_cast<std::uint32_t>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      v = static_cast<std::uint32_t>(c - 'A' + 10);
+    else
+      return false;
     out = out << 4 | v;
   }
   return true;
@@ -201,14 +205,30 @@ bool JsonReader::read_string_view(std::string_view& out) {
     if (pos_ >= text_.size()) break;
     const char e = text_[pos_++];
     switch (e) {
-      case '"': scratch_.push_back('"'); break;
-      case '\\': scratch_.push_back('\\'); break;
-      case '/': scratch_.push_back('/'); break;
-      case 'b': scratch_.push_back('\b'); break;
-      case 'f': scratch_.push_back('\f'); break;
-      case 'n': scratch_.push_back('\n'); break;
-      case 'r': scratch_.push_back('\r'); break;
-      case 't': scratch_.push_back('\t'); break;
+      case '"':
+        scratch_.push_back('"');
+        break;
+      case '\\':
+        scratch_.push_back('\\');
+        break;
+      case '/':
+        scratch_.push_back('/');
+        break;
+      case 'b':
+        scratch_.push_back('\b');
+        break;
+      case 'f':
+        scratch_.push_back('\f');
+        break;
+      case 'n':
+        scratch_.push_back('\n');
+        break;
+      case 'r':
+        scratch_.push_back('\r');
+        break;
+      case 't':
+        scratch_.push_back('\t');
+        break;
       case 'u': {
         std::uint32_t cp = 0;
         if (!read_hex4(text_, pos_, cp)) return fail("bad \\u escape");
@@ -397,11 +417,21 @@ void JsonWriter::write(std::string_view value) {
     out_.append(value.substr(run, i - run));
     run = i + 1;
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
+      case '"':
+        out_ += "\\\"";
+        break;
+      case '\\':
+        out_ += "\\\\";
+        break;
+      case '\n':
+        out_ += "\\n";
+        break;
+      case '\r':
+        out_ += "\\r";
+        break;
+      case '\t':
+        out_ += "\\t";
+        break;
       default:
         out_ += "\\u00";
         out_.push_back(kHex[c >> 4]);

@@ -74,7 +74,8 @@ Status Upcasters::upcast(StoredPayload in, std::vector<StoredPayload>& out) cons
       continue;
     }
     if (steps == kMaxSteps) {
-      return Status::invalid_argument("upcasting " + describe(payload.type, payload.schema_version) +
+      return Status::invalid_argument("upcasting " +
+                                      describe(payload.type, payload.schema_version) +
                                       " did not finish after 64 steps (a cycle?)");
     }
     auto next = entry->step(std::move(payload));

@@ -6,7 +6,8 @@
 // Writers that append one after another (each waiting for its result) come back at slightly
 // different times after a commit; a leader that took only the first would alternate groups of 1
 // and n-1. So a leader whose queue is shorter than the previous group waits up to `gather_wait`
-// (a fraction of one fsync) for that many jobs. A lone writer's previous group is 1: it never waits.
+// (a fraction of one fsync) for that many jobs. A lone writer's previous group is 1: it never
+// waits.
 //
 // Each job runs inside its own savepoint, so a job that fails (a conflict, say) is rolled back
 // alone while the others of the group commit. If the commit itself fails, every job of the group

@@ -122,9 +122,10 @@ Status validate_append(std::span<const AppendRequest> batch, const Limits& limit
     const AppendRequest& request = batch[r];
     ES_RETURN_IF_ERROR(validate_stream_name(request.stream, limits));
     ES_RETURN_IF_ERROR(validate_tenant(request.tenant, limits));
-    if (request.expected.kind() == ExpectedVersion::Kind::kExact && request.expected.version() < 0) {
-      return Status::invalid_argument(fmt::format("expected version {} is negative",
-                                                  request.expected.version()));
+    if (request.expected.kind() == ExpectedVersion::Kind::kExact &&
+        request.expected.version() < 0) {
+      return Status::invalid_argument(
+          fmt::format("expected version {} is negative", request.expected.version()));
     }
     if (request.events.empty()) {
       return Status::invalid_argument(
@@ -132,8 +133,8 @@ Status validate_append(std::span<const AppendRequest> batch, const Limits& limit
     }
     total += request.events.size();
     if (total > limits.max_events_per_append) {
-      return Status::invalid_argument(fmt::format(
-          "append has more than the limit of {} events", limits.max_events_per_append));
+      return Status::invalid_argument(
+          fmt::format("append has more than the limit of {} events", limits.max_events_per_append));
     }
     streams.push_back(request.stream);
     for (std::size_t i = 0; i < request.events.size(); ++i) {
@@ -144,8 +145,7 @@ Status validate_append(std::span<const AppendRequest> batch, const Limits& limit
   }
   std::sort(streams.begin(), streams.end());
   if (auto dup = std::adjacent_find(streams.begin(), streams.end()); dup != streams.end()) {
-    return Status::invalid_argument(
-        fmt::format("stream '{}' appears twice in one batch", *dup));
+    return Status::invalid_argument(fmt::format("stream '{}' appears twice in one batch", *dup));
   }
   std::sort(ids.begin(), ids.end());
   if (auto dup = std::adjacent_find(ids.begin(), ids.end()); dup != ids.end()) {
@@ -156,7 +156,8 @@ Status validate_append(std::span<const AppendRequest> batch, const Limits& limit
 }
 
 Status validate_filter(const EventFilter& filter, const Limits& limits) {
-  for (const std::string& type : filter.types) ES_RETURN_IF_ERROR(validate_event_type(type, limits));
+  for (const std::string& type : filter.types)
+    ES_RETURN_IF_ERROR(validate_event_type(type, limits));
   for (const std::string& category : filter.categories) {
     ES_RETURN_IF_ERROR(validate_name("category", category, limits.max_stream_name_bytes));
   }

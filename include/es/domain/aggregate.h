@@ -8,13 +8,14 @@
 //   class Account : public es::Aggregate<Account, AccountOpened, MoneyDeposited> {
 //    public:
 //     static constexpr std::string_view kCategory = "account";
-//     es::Status deposit(std::int64_t cents) { raise(MoneyDeposited{cents}); return es::Status::ok(); }
-//     void apply(const AccountOpened&) { open_ = true; }
-//     void apply(const MoneyDeposited& e) { balance_ += e.cents; }
+//     es::Status deposit(std::int64_t cents) { raise(MoneyDeposited{cents}); return
+//     es::Status::ok(); } void apply(const AccountOpened&) { open_ = true; } void apply(const
+//     MoneyDeposited& e) { balance_ += e.cents; }
 //    ...
 //   };
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -23,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "es/core/result.h"
 #include "es/domain/event.h"
 
 namespace es {
@@ -31,11 +33,16 @@ namespace detail {
 struct AggregateAccess;
 }  // namespace detail
 
+// The tag every imperative aggregate derives from, through Aggregate.
+struct AggregateBase {};
+
 template <typename Derived, typename E>
-concept AppliesEvent = requires(Derived& d, const E& e) { d.apply(e); };
+concept AppliesEvent = requires(Derived& d, const E& e) {
+  d.apply(e);
+};
 
 template <typename Derived, Event... Es>
-class Aggregate {
+class Aggregate : public AggregateBase {
  public:
   using EventVariant = std::variant<Es...>;
 
@@ -57,7 +64,8 @@ class Aggregate {
   // Applies `event` to the state and records it for the next save.
   template <typename E>
   void raise(E event) {
-    static_assert((std::is_same_v<E, Es> || ...), "raise() of an event not listed in the Aggregate");
+    static_assert((std::is_same_v<E, Es> || ...),
+                  "raise() of an event not listed in the Aggregate");
     apply_event(event);
     uncommitted_.emplace_back(std::move(event));
   }
@@ -107,18 +115,17 @@ struct AggregateAccess {
 
 // An imperative aggregate: derives from es::Aggregate and names its category.
 template <typename A>
-concept ImperativeAggregate = requires {
+concept ImperativeAggregate = std::derived_from<A, AggregateBase> && requires {
   typename A::EventVariant;
   { A::kCategory } -> std::convertible_to<std::string_view>;
 } && std::is_default_constructible_v<A>;
 
 // A functional decider (Emmett style): pure functions over an immutable state.
 //   struct Cart {
-//     using State = CartState; using EventVariant = std::variant<...>; using Command = std::variant<...>;
-//     static constexpr std::string_view kCategory = "cart";
-//     static State initial();
-//     static State evolve(State state, const EventVariant& event);
-//     static es::Result<std::vector<EventVariant>> decide(const Command& command, const State& state);
+//     using State = CartState; using EventVariant = std::variant<...>; using Command =
+//     std::variant<...>; static constexpr std::string_view kCategory = "cart"; static State
+//     initial(); static State evolve(State state, const EventVariant& event); static
+//     es::Result<std::vector<EventVariant>> decide(const Command& command, const State& state);
 //   };
 template <typename D>
 concept Decider = requires(typename D::State s, const typename D::EventVariant& e,

@@ -40,9 +40,9 @@ constexpr EventType event_type_of() {
 
 // Declares Type an event named `name` (1-128 characters of [A-Za-z0-9_.:-]) at schema `version`
 // with the listed members. Use it in the namespace of Type.
-#define ES_EVENT(Type, name, version, ...)                                         \
-  [[maybe_unused]] inline constexpr ::es::EventType es_event_type(const Type*) {   \
-    static_assert((version) >= 1, "an event's schema version starts at 1");        \
-    return {name, version};                                                        \
-  }                                                                                \
+#define ES_EVENT(Type, name, version, ...)                                       \
+  [[maybe_unused]] inline constexpr ::es::EventType es_event_type(const Type*) { \
+    static_assert((version) >= 1, "an event's schema version starts at 1");      \
+    return {name, version};                                                      \
+  }                                                                              \
   ES_FIELDS(Type __VA_OPT__(, ) __VA_ARGS__)

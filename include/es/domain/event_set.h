@@ -86,7 +86,8 @@ struct EventSet<std::variant<Es...>> {
     }
     Status s = json_decode(data, out.template emplace<E>());
     if (s.is_ok()) return s;
-    return Status(s.code(), "event type '" + std::string(kType.name) + "': " + std::string(s.message()));
+    return Status(s.code(),
+                  "event type '" + std::string(kType.name) + "': " + std::string(s.message()));
   }
 };
 

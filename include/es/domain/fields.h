@@ -22,7 +22,9 @@ struct Field {
 };
 
 template <typename T>
-concept Reflected = requires(const T* p) { es_fields(p); };
+concept Reflected = requires(const T* p) {
+  es_fields(p);
+};
 
 // The tuple of Field descriptors of a reflected struct.
 template <Reflected T>
@@ -32,7 +34,8 @@ constexpr auto fields_of() {
 
 }  // namespace es
 
-#define ES_DETAIL_FIELD(Type, member) ::es::Field<Type, decltype(Type::member)>{#member, &Type::member}
+#define ES_DETAIL_FIELD(Type, member) \
+  ::es::Field<Type, decltype(Type::member)> { #member, &Type::member }
 
 // ES_DETAIL_FOR_EACH(m, T, a, b, ...) expands to m(T, a), m(T, b), ...
 #define ES_DETAIL_EXPAND(x) x
@@ -69,28 +72,28 @@ constexpr auto fields_of() {
 #define ES_DETAIL_FE_31(m, T, x, ...) m(T, x), ES_DETAIL_EXPAND(ES_DETAIL_FE_30(m, T, __VA_ARGS__))
 #define ES_DETAIL_FE_32(m, T, x, ...) m(T, x), ES_DETAIL_EXPAND(ES_DETAIL_FE_31(m, T, __VA_ARGS__))
 #define ES_DETAIL_FE_PICK(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, \
-                          _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, \
-                          _31, _32, name, ...)                                                \
+                          _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30,  \
+                          _31, _32, name, ...)                                                   \
   name
-#define ES_DETAIL_FOR_EACH(m, T, ...)                                                          \
-  ES_DETAIL_EXPAND(ES_DETAIL_FE_PICK(                                                          \
-      __VA_ARGS__, ES_DETAIL_FE_32, ES_DETAIL_FE_31, ES_DETAIL_FE_30, ES_DETAIL_FE_29,         \
-      ES_DETAIL_FE_28, ES_DETAIL_FE_27, ES_DETAIL_FE_26, ES_DETAIL_FE_25, ES_DETAIL_FE_24,     \
-      ES_DETAIL_FE_23, ES_DETAIL_FE_22, ES_DETAIL_FE_21, ES_DETAIL_FE_20, ES_DETAIL_FE_19,     \
-      ES_DETAIL_FE_18, ES_DETAIL_FE_17, ES_DETAIL_FE_16, ES_DETAIL_FE_15, ES_DETAIL_FE_14,     \
-      ES_DETAIL_FE_13, ES_DETAIL_FE_12, ES_DETAIL_FE_11, ES_DETAIL_FE_10, ES_DETAIL_FE_9,      \
-      ES_DETAIL_FE_8, ES_DETAIL_FE_7, ES_DETAIL_FE_6, ES_DETAIL_FE_5, ES_DETAIL_FE_4,          \
+#define ES_DETAIL_FOR_EACH(m, T, ...)                                                      \
+  ES_DETAIL_EXPAND(ES_DETAIL_FE_PICK(                                                      \
+      __VA_ARGS__, ES_DETAIL_FE_32, ES_DETAIL_FE_31, ES_DETAIL_FE_30, ES_DETAIL_FE_29,     \
+      ES_DETAIL_FE_28, ES_DETAIL_FE_27, ES_DETAIL_FE_26, ES_DETAIL_FE_25, ES_DETAIL_FE_24, \
+      ES_DETAIL_FE_23, ES_DETAIL_FE_22, ES_DETAIL_FE_21, ES_DETAIL_FE_20, ES_DETAIL_FE_19, \
+      ES_DETAIL_FE_18, ES_DETAIL_FE_17, ES_DETAIL_FE_16, ES_DETAIL_FE_15, ES_DETAIL_FE_14, \
+      ES_DETAIL_FE_13, ES_DETAIL_FE_12, ES_DETAIL_FE_11, ES_DETAIL_FE_10, ES_DETAIL_FE_9,  \
+      ES_DETAIL_FE_8, ES_DETAIL_FE_7, ES_DETAIL_FE_6, ES_DETAIL_FE_5, ES_DETAIL_FE_4,      \
       ES_DETAIL_FE_3, ES_DETAIL_FE_2, ES_DETAIL_FE_1)(m, T, __VA_ARGS__))
 
 // Lists the reflected members of Type, at namespace scope; an empty struct uses ES_FIELDS(Type).
-#define ES_FIELDS(Type, ...)                                                 \
-  [[maybe_unused]] inline constexpr auto es_fields(const Type*) {              \
+#define ES_FIELDS(Type, ...)                                                                    \
+  [[maybe_unused]] inline constexpr auto es_fields(const Type*) {                               \
     return std::make_tuple(__VA_OPT__(ES_DETAIL_FOR_EACH(ES_DETAIL_FIELD, Type, __VA_ARGS__))); \
   }
 
 // The same inside the class body, which also reaches private members (e.g. an aggregate's state
 // for its snapshots).
-#define ES_FRIEND_FIELDS(Type, ...)                                            \
-  friend constexpr auto es_fields(const Type*) {                               \
+#define ES_FRIEND_FIELDS(Type, ...)                                                             \
+  friend constexpr auto es_fields(const Type*) {                                                \
     return std::make_tuple(__VA_OPT__(ES_DETAIL_FOR_EACH(ES_DETAIL_FIELD, Type, __VA_ARGS__))); \
   }

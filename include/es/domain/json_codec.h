@@ -54,8 +54,10 @@ void json_write(JsonWriter& w, const T& value) {
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
     w.write(std::string_view(value));
   } else if constexpr (IsOptional<T>::value) {
-    if (value) json_write(w, *value);
-    else w.write_null();
+    if (value)
+      json_write(w, *value);
+    else
+      w.write_null();
   } else if constexpr (IsVector<T>::value) {
     w.begin_array();
     for (std::size_t i = 0; i < value.size(); ++i) {
@@ -142,9 +144,8 @@ bool json_read(JsonReader& r, T& out) {
       std::apply(
           [&](const auto&... field) {
             ((!matched && key == field.name
-                  ? void((matched = true,
-                          good = json_read(r, out.*(field.member)) ||
-                                 (r.add_context(field.name), false)))
+                  ? void((matched = true, good = json_read(r, out.*(field.member)) ||
+                                                 (r.add_context(field.name), false)))
                   : void()),
              ...);
           },

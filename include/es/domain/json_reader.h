@@ -68,7 +68,7 @@ class JsonReader {
   std::size_t pos_ = 0;
   int depth_ = 0;
   std::array<bool, kMaxDepth + 1> first_{};  // per open level: no member read yet
-  std::string scratch_;  // unescaped text of a key or string with escapes
+  std::string scratch_;                      // unescaped text of a key or string with escapes
   Status error_;
 };
 

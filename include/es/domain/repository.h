@@ -56,9 +56,9 @@ struct AsOf {
 
 // What execute() did.
 struct Executed {
-  std::int64_t version = 0;    // the stream version after the command
-  std::size_t events = 0;      // events the command appended (0: nothing to do)
-  int attempts = 1;            // loads it took (more than 1 after conflicts)
+  std::int64_t version = 0;  // the stream version after the command
+  std::size_t events = 0;    // events the command appended (0: nothing to do)
+  int attempts = 1;          // loads it took (more than 1 after conflicts)
 };
 
 // Counters of a repository, for metrics and tests.
@@ -83,7 +83,8 @@ class Repository {
   // True when the aggregate can be snapshotted: a kSnapshotVersion and reflected state.
   static constexpr bool kSnapshottable = requires {
     { A::kSnapshotVersion } -> std::convertible_to<std::int32_t>;
-  } && Reflected<std::remove_cvref_t<decltype(Traits::state(std::declval<Root&>()))>>;
+  }
+  &&Reflected<std::remove_cvref_t<decltype(Traits::state(std::declval<Root&>()))>>;
 
   explicit Repository(EventStore& store, RepositoryOptions options = {})
       : store_(store), options_(options), cache_(options.cache_size) {
@@ -104,8 +105,8 @@ class Repository {
   // each expecting the version it was loaded at. On success the aggregates are at their new
   // versions and have no uncommitted events; on failure they are unchanged.
   template <typename... Roots>
-    requires(ImperativeAggregate<A> && (std::same_as<Roots, Root> && ...))
-  Status save(const CommandContext& context, Roots&... roots) {
+  requires(ImperativeAggregate<A> && (std::same_as<Roots, Root> && ...)) Status
+      save(const CommandContext& context, Roots&... roots) {
     std::vector<Root*> all{&roots...};
     std::vector<std::vector<EventData>> encoded;
     std::vector<std::string> streams;
@@ -138,8 +139,8 @@ class Repository {
   // Imperative style: load, run `command` (Status(A&)), save what it raised; on a conflict,
   // reload and run it again, up to max_attempts. A command's non-ok status is returned as is.
   template <typename Command>
-    requires ImperativeAggregate<A> && std::invocable<Command&, Root&>
-  Result<Executed> execute(std::string_view id, Command&& command, CommandContext context = {}) {
+  requires ImperativeAggregate<A> && std::invocable<Command&, Root&> Result<Executed> execute(
+      std::string_view id, Command&& command, CommandContext context = {}) {
     if (context.command_id.empty()) context.command_id = Uuid::v7().to_string();
     for (int attempt = 1;; ++attempt) {
       auto root = load(id);
@@ -156,16 +157,15 @@ class Repository {
   }
 
   // Decider style: load, decide(command, state), append the events; retried on a conflict.
-  Result<Executed> execute(std::string_view id, const typename A::Command& command,
-                           CommandContext context = {})
-    requires Decider<A>
-  {
+  template <Decider D = A>
+  Result<Executed> execute(std::string_view id, const typename D::Command& command,
+                           CommandContext context = {}) {
     if (context.command_id.empty()) context.command_id = Uuid::v7().to_string();
     const std::string stream = stream_of<A>(id);
     for (int attempt = 1;; ++attempt) {
       auto root = load(id);
       if (!root) return root.error();
-      auto decided = A::decide(command, root->state);
+      auto decided = D::decide(command, root->state);
       if (!decided) return decided.error();
       if (decided->empty()) return Executed{root->version, 0, attempt};
       const std::string metadata = context.metadata();
@@ -187,8 +187,10 @@ class Repository {
   }
 
   [[nodiscard]] RepositoryStats stats() const {
-    return {stats_.loads, stats_.events_replayed, stats_.snapshot_loads, stats_.snapshot_failures,
-            stats_.snapshots_taken, stats_.cache_hits, stats_.conflict_retries};
+    return {stats_.loads,           stats_.events_replayed,
+            stats_.snapshot_loads,  stats_.snapshot_failures,
+            stats_.snapshots_taken, stats_.cache_hits,
+            stats_.conflict_retries};
   }
 
  private:
@@ -209,8 +211,8 @@ class Repository {
   }
 
   // Decodes one stored payload (upcast first when a step applies) and folds it into `root`.
-  Status fold(Root& root, std::string_view type, std::int32_t schema_version,
-              std::string_view data, EventVariant& scratch) {
+  Status fold(Root& root, std::string_view type, std::int32_t schema_version, std::string_view data,
+              EventVariant& scratch) {
     if (options_.upcasters != nullptr && options_.upcasters->applies_to(type, schema_version)) {
       std::vector<StoredPayload> current;
       ES_RETURN_IF_ERROR(options_.upcasters->upcast(
@@ -304,9 +306,9 @@ class Repository {
       }
       failed = fold(root, e.type, e.schema_version, e.data, scratch);
       if (!failed.is_ok()) {
-        failed = Status(failed.code(), "stream '" + stream + "' version " +
-                                           std::to_string(e.version) + ": " +
-                                           std::string(failed.message()));
+        failed =
+            Status(failed.code(), "stream '" + stream + "' version " + std::to_string(e.version) +
+                                      ": " + std::string(failed.message()));
         return false;
       }
       last = e.version;
@@ -343,11 +345,16 @@ class Repository {
       ++stats_.snapshot_failures;
       return;
     }
-    Snapshot s{stream, version, snapshot_type(),
-               static_cast<std::int32_t>(A::kSnapshotVersion), json_encode(Traits::state(root)),
+    Snapshot s{stream,
+               version,
+               snapshot_type(),
+               static_cast<std::int32_t>(A::kSnapshotVersion),
+               json_encode(Traits::state(root)),
                last->events[0].recorded_at};
-    if (options_.snapshots->save(s).is_ok()) ++stats_.snapshots_taken;
-    else ++stats_.snapshot_failures;
+    if (options_.snapshots->save(s).is_ok())
+      ++stats_.snapshots_taken;
+    else
+      ++stats_.snapshot_failures;
   }
 
   EventStore& store_;

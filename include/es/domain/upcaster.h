@@ -8,8 +8,8 @@
 // any thread.
 //
 //   es::Upcasters up;
-//   up.add_json("bank.MoneyDeposited", 1, [](nlohmann::json& d) { d["cents"] = d["amount"] * 100; });
-//   up.rename("bank.Deposit", 1, "bank.MoneyDeposited", 1);
+//   up.add_json("bank.MoneyDeposited", 1, [](nlohmann::json& d) { d["cents"] = d["amount"] * 100;
+//   }); up.rename("bank.Deposit", 1, "bank.MoneyDeposited", 1);
 #pragma once
 
 #include <cstdint>

@@ -6,8 +6,10 @@
 // Thread safety: plain value types.
 //
 //   std::vector<es::EventData> debit = ..., credit = ...;
-//   auto r = store.append({{.stream = "account-1", .expected = es::ExpectedVersion::exact(4), .events = debit},
-//                          {.stream = "account-2", .expected = es::ExpectedVersion::any(), .events = credit}});
+//   auto r = store.append({{.stream = "account-1", .expected = es::ExpectedVersion::exact(4),
+//   .events = debit},
+//                          {.stream = "account-2", .expected = es::ExpectedVersion::any(), .events
+//                          = credit}});
 #pragma once
 
 #include <cstdint>

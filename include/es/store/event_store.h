@@ -9,8 +9,9 @@
 // Thread safety: every method may be called concurrently from any number of threads.
 //
 //   auto store = es::open("events.db");
-//   std::vector<es::EventData> events{{.type = "bank.AccountOpened", .data = R"({"owner":"ada"})"}};
-//   es::Result<es::AppendResult> r = (*store)->append("account-42", es::ExpectedVersion::no_stream(), events);
+//   std::vector<es::EventData> events{{.type = "bank.AccountOpened", .data =
+//   R"({"owner":"ada"})"}}; es::Result<es::AppendResult> r = (*store)->append("account-42",
+//   es::ExpectedVersion::no_stream(), events);
 #pragma once
 
 #include <initializer_list>

@@ -26,9 +26,9 @@ enum class StreamState : std::uint8_t { kAbsent, kLive, kSoftDeleted, kTombstone
 std::string_view stream_state_name(StreamState state);
 
 struct Retention {
-  std::optional<std::uint64_t> max_count;           // keep only the newest N events readable
+  std::optional<std::uint64_t> max_count;            // keep only the newest N events readable
   std::optional<std::chrono::microseconds> max_age;  // hide events older than this
-  std::int64_t truncate_before = 0;                 // hide versions below this
+  std::int64_t truncate_before = 0;                  // hide versions below this
   friend bool operator==(const Retention&, const Retention&) = default;
 };
 
@@ -51,11 +51,11 @@ struct ListStreamsOptions {
 };
 
 struct StoreStats {
-  std::string backend;          // "memory", "sqlite", ...
-  std::uint64_t events = 0;     // events in the global feed
-  std::uint64_t streams = 0;    // streams in any state but absent
+  std::string backend;        // "memory", "sqlite", ...
+  std::uint64_t events = 0;   // events in the global feed
+  std::uint64_t streams = 0;  // streams in any state but absent
   std::uint64_t live_streams = 0;
-  std::uint64_t deleted_streams = 0;     // soft-deleted
+  std::uint64_t deleted_streams = 0;  // soft-deleted
   std::uint64_t tombstoned_streams = 0;
   std::optional<Timestamp> first_recorded_at;
   std::optional<Timestamp> last_recorded_at;

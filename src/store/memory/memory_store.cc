@@ -132,8 +132,10 @@ class MemoryStore final : public EventStore {
       const bool forward = options.direction == Direction::kForward;
       std::int64_t v = options.from_version.value_or(forward ? low : high);
       const std::int64_t step = forward ? 1 : -1;
-      if (forward) v = std::max(v, low);
-      else v = std::min(v, high);
+      if (forward)
+        v = std::max(v, low);
+      else
+        v = std::min(v, high);
       for (; v >= low && v <= high; v += step) {
         const RecordedEvent& e = log_[stream.events[static_cast<std::size_t>(v - 1)]];
         if (bounds.min_recorded_at && e.recorded_at < *bounds.min_recorded_at) continue;
@@ -258,8 +260,10 @@ class MemoryStore final : public EventStore {
     }
     ES_RETURN_IF_ERROR(detail::check_delete_expected(name, row, expected));
     MemoryStream& stream = streams_[std::string(name)];
-    if (tombstone) stream.row.tombstoned = true;
-    else stream.row.truncate_before = stream.row.version + 1;
+    if (tombstone)
+      stream.row.tombstoned = true;
+    else
+      stream.row.truncate_before = stream.row.version + 1;
     stream.updated_at = now();
     if (!row.exists) stream.created_at = stream.updated_at;
     return Status::ok();
@@ -275,7 +279,8 @@ class MemoryStore final : public EventStore {
       return Status::not_found("stream '" + std::string(name) + "' does not exist");
     }
     it->second.retention = retention;
-    it->second.row.truncate_before = std::max(it->second.row.truncate_before, retention.truncate_before);
+    it->second.row.truncate_before =
+        std::max(it->second.row.truncate_before, retention.truncate_before);
     return Status::ok();
   }
 

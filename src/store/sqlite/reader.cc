@@ -55,7 +55,8 @@ StreamRecord decode_stream(const Statement& s) {
   r.info.state = detail::state_of(r.row);
   r.info.version = r.row.version;
   r.info.tenant = r.row.tenant;
-  if (!s.column_is_null(5)) r.info.retention.max_count = static_cast<std::uint64_t>(s.column_int(5));
+  if (!s.column_is_null(5))
+    r.info.retention.max_count = static_cast<std::uint64_t>(s.column_int(5));
   if (!s.column_is_null(6)) r.info.retention.max_age = std::chrono::microseconds(s.column_int(6));
   r.info.retention.truncate_before = s.column_int(7);
   r.info.created_at = from_unix_micros(s.column_int(8));
@@ -158,8 +159,8 @@ Result<std::pair<Position, bool>> Reader::read_all(const ReadAllOptions& options
       (*cut)->bind(2, to_unix_micros(*options.until));
       if ((*cut)->step() == SQLITE_ROW) upper = (*cut)->column_int(0) - 1;
     }
-    std::string sql = fmt::format("SELECT {} FROM events WHERE position > ?1 AND position <= ?2",
-                                  kEventColumns);
+    std::string sql =
+        fmt::format("SELECT {} FROM events WHERE position > ?1 AND position <= ?2", kEventColumns);
     int param = 3;
     auto placeholders = [&](std::size_t n) {
       std::string out;

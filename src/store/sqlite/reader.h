@@ -51,8 +51,7 @@ class Reader {
 
 class ReaderPool {
  public:
-  ReaderPool(std::string path, SqliteOptions options)
-      : path_(std::move(path)), options_(options) {}
+  ReaderPool(std::string path, SqliteOptions options) : path_(std::move(path)), options_(options) {}
 
   // A reader for the calling thread; returned to the pool when the lease ends.
   class Lease {

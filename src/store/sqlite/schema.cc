@@ -85,10 +85,10 @@ Status enable_wal(Connection& conn, int busy_timeout_ms) {
 Status configure_connection(Connection& conn, const SqliteOptions& options) {
   static constexpr std::array<std::string_view, 3> kSync = {"OFF", "NORMAL", "FULL"};
   ES_RETURN_IF_ERROR(enable_wal(conn, options.busy_timeout_ms));
-  return conn.exec(fmt::format(
-      "PRAGMA synchronous={}; PRAGMA cache_size=-{}; PRAGMA temp_store=MEMORY; "
-      "PRAGMA foreign_keys=OFF;",
-      kSync[static_cast<std::size_t>(options.synchronous)], options.cache_size_kib));
+  return conn.exec(
+      fmt::format("PRAGMA synchronous={}; PRAGMA cache_size=-{}; PRAGMA temp_store=MEMORY; "
+                  "PRAGMA foreign_keys=OFF;",
+                  kSync[static_cast<std::size_t>(options.synchronous)], options.cache_size_kib));
 }
 
 Status check_identity(Connection& conn) {
@@ -123,9 +123,9 @@ Status migrate(Connection& conn) {
   auto version = conn.query_int("PRAGMA user_version");
   if (!version) return rollback_on_error(version.error());
   if (*version > kSchemaVersion) {
-    return rollback_on_error(Status::invalid_argument(fmt::format(
-        "the store has schema version {}, newer than this build understands ({})", *version,
-        kSchemaVersion)));
+    return rollback_on_error(Status::invalid_argument(
+        fmt::format("the store has schema version {}, newer than this build understands ({})",
+                    *version, kSchemaVersion)));
   }
   for (auto v = *version; v < kSchemaVersion; ++v) {
     ES_RETURN_IF_ERROR(rollback_on_error(conn.exec(kMigrations[static_cast<std::size_t>(v)])));

@@ -71,8 +71,10 @@ Status Writer::begin() {
   {
     StatementReset reset(last_recorded_);
     const int rc = last_recorded_.step();
-    if (rc == SQLITE_ROW) last = last_recorded_.column_int(0);
-    else if (rc != SQLITE_DONE) return error_status(conn_.get(), rc, "read last recorded_at");
+    if (rc == SQLITE_ROW)
+      last = last_recorded_.column_int(0);
+    else if (rc != SQLITE_DONE)
+      return error_status(conn_.get(), rc, "read last recorded_at");
   }
   txn_recorded_at_ = std::max(to_unix_micros(now()), last);
   return Status::ok();
@@ -122,9 +124,9 @@ Result<std::vector<std::optional<detail::StoredPlace>>> Writer::stored_places(
     const int rc = select_id_.step();
     if (rc == SQLITE_DONE) continue;
     if (rc != SQLITE_ROW) return error_status(conn_.get(), rc, "look up event id");
-    places.back() = detail::StoredPlace{std::string(select_id_.column_text(0)),
-                                        select_id_.column_int(1),
-                                        Position(0, static_cast<std::uint64_t>(select_id_.column_int(2)))};
+    places.back() =
+        detail::StoredPlace{std::string(select_id_.column_text(0)), select_id_.column_int(1),
+                            Position(0, static_cast<std::uint64_t>(select_id_.column_int(2)))};
     any = true;
   }
   if (!any) places.clear();
@@ -228,10 +230,11 @@ Status Writer::set_retention(std::string_view stream, const Retention& retention
     if (!row->exists) return Status::not_found(not_found(stream));
     retention_.bind(1, stream);
     if (retention.max_count) {
-      retention_.bind(2, static_cast<std::int64_t>(
-                             std::min<std::uint64_t>(*retention.max_count, INT64_MAX)));
+      retention_.bind(
+          2, static_cast<std::int64_t>(std::min<std::uint64_t>(*retention.max_count, INT64_MAX)));
     }
-    if (retention.max_age) retention_.bind(3, static_cast<std::int64_t>(retention.max_age->count()));
+    if (retention.max_age)
+      retention_.bind(3, static_cast<std::int64_t>(retention.max_age->count()));
     retention_.bind(4, retention.truncate_before);
     return retention_.run("set retention");
   };
