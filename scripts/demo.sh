@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job on the embedded default (SQLite): builds `es` and runs a short scripted session in
-# ./demo/events.db — appends with expected versions, a rejected stale append, reads of a stream
-# and of the global feed, an export and the store's stats.
+# The main job on the embedded default (SQLite): builds `es` and runs the bank example on
+# ./demo/events.db (`es demo`), then looks at the result with the CLI: one account's events, the
+# global feed of the account category, and the store's stats.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -11,16 +11,13 @@ es=build/release/tools/es/es
 mkdir -p demo
 db=demo/events.db
 rm -f "$db" "$db-wal" "$db-shm"
-run() { echo "\$ es --db $db $*"; "$es" --db "$db" "$@"; }
+run() { echo "\$ es --db $db $*"; "$es" --db "$db" "$@"; echo; }
 
-run append account-42 bank.AccountOpened '{"owner":"ada","overdraft_cents":0}' --expected no-stream
-run append account-42 bank.MoneyDeposited '{"cents":5000}' --expected 1
-run append account-42 bank.MoneyWithdrawn '{"cents":1200}' --expected 2 \
-  --metadata '{"actor":"ada","correlation_id":"c-1"}'
-run append account-7 bank.AccountOpened '{"owner":"bob","overdraft_cents":1000}'
+run demo
+account=$("$es" --db "$db" streams --prefix account-alice | head -n 1 | python3 -c \
+  'import json,sys; print(json.loads(sys.stdin.readline())["stream"])')
+run read "$account" --limit 3
+run read-all --category account --limit 3
 echo "# a stale expected version is refused with exit code 3 and nothing is written:"
-run append account-42 bank.MoneyWithdrawn '{"cents":99}' --expected 1 || echo "(exit code $?)"
-run read account-42
-run read-all --category account --limit 10
-run streams
+run append "$account" bank.MoneyWithdrawn '{"cents":99}' --expected 1 || echo "(exit code $?)"
 run stats

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   es::cli::add_export_command(app, global, run);
   es::cli::add_import_command(app, global, run);
   es::cli::add_bench_command(app, global, run);
+  es::cli::add_demo_command(app, global, run);
 
   try {
     app.parse(argc, argv);
