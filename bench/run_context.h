@@ -37,9 +37,8 @@ struct RunContext {
   std::ostream& out;
   std::uint64_t written = 0;           // events in the store, which started empty
   std::uint64_t baseline_written = 0;  // rows in the baseline file, which started empty
-  // W1's figures, the yardstick of W5 (BENCHMARKS.md: "4 writers >= 2.5x our W1").
-  std::optional<Figure> w1;
-  std::optional<Figure> w1_baseline;
+  // W1's figure, the yardstick of W5 (BENCHMARKS.md: "4 writers >= 2.5x our W1").
+  std::optional<Figure> w1{};
   bool all_verified = true;
 };
 
@@ -51,7 +50,9 @@ std::uint64_t scaled(const RunContext& ctx, std::uint64_t count, std::uint64_t m
 std::string item_data(std::string_view stream, std::uint64_t seq);
 // An ItemAdded event carrying item_data(stream, seq) and "{}" metadata.
 EventData item_event(std::string_view stream, std::uint64_t seq);
-constexpr std::int64_t item_qty(std::uint64_t seq) { return 1 + static_cast<std::int64_t>(seq % 5); }
+constexpr std::int64_t item_qty(std::uint64_t seq) {
+  return 1 + static_cast<std::int64_t>(seq % 5);
+}
 
 // The fold of W3: {count, qty, lastSeq} over the decoded JSON data of a stream's events.
 struct ItemTotals {
@@ -74,15 +75,15 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_;
 };
 
-// The q-quantile (0..1) of `micros`, which it sorts; 0 when empty.
-double percentile(std::vector<double>& micros, double q);
+// The q-quantile (0..1) of `values`, which it sorts; 0 when empty.
+double percentile(std::vector<double>& values, double q);
 
 // One JSON line: workload, backend, events, seconds, events_per_s, baseline_events_per_s,
 // ratio_to_baseline, verified, then the extra fields in insertion order.
 struct Report {
   std::string workload;
   Figure figure;
-  std::optional<Figure> baseline;
+  std::optional<Figure> baseline{};
   bool verified = false;
   nlohmann::ordered_json extra = nlohmann::ordered_json::object();
 };
