@@ -11,10 +11,10 @@
 namespace es::bench {
 
 struct WorkloadOptions {
-  std::string db_url;                    // as es::open takes it; the store must be new or empty
-  std::vector<std::string> workloads;    // "W1".."W5", "W5c"; {"all"} for every one
-  double scale = 1.0;                    // multiplies every event count (0.1 for a smoke run)
-  bool baseline = true;                  // also run the raw-engine baseline
+  std::string db_url;                  // as es::open takes it; the store must be new or empty
+  std::vector<std::string> workloads;  // "W1".."W5", "W5c"; {"all"} for every one
+  double scale = 1.0;                  // multiplies every event count (0.1 for a smoke run)
+  bool baseline = true;                // also run the raw-engine baseline
 };
 
 // Runs the workloads in order, printing one JSON line per workload to `out` as BENCHMARKS.md

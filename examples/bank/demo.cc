@@ -100,8 +100,8 @@ es::Status run_demo(const std::string& db_url, std::ostream& out) {
 
   out << "History of " << alice << ":\n";
   std::int64_t balance = 0;
-  ES_RETURN_IF_ERROR((*store)->visit_stream(
-      "account-" + alice, {}, [&](const es::RecordedEvent& e) {
+  ES_RETURN_IF_ERROR(
+      (*store)->visit_stream("account-" + alice, {}, [&](const es::RecordedEvent& e) {
         balance = apply_to_balance(balance, e);
         out << fmt::format("  v{:<3} {}  {:<20} {:<28} balance {:>9}\n", e.version,
                            es::format_time(e.recorded_at), e.type, e.data, money(balance));
@@ -120,8 +120,8 @@ es::Status run_demo(const std::string& db_url, std::ostream& out) {
       "\nLoaded {} (version {}, balance {}) from a snapshot: {} snapshot load, {} events "
       "replayed; {} snapshots taken so far.\n",
       bob, loaded->version(), money(loaded->balance()),
-      after.snapshot_loads - before.snapshot_loads,
-      after.events_replayed - before.events_replayed, after.snapshots_taken);
+      after.snapshot_loads - before.snapshot_loads, after.events_replayed - before.events_replayed,
+      after.snapshots_taken);
   return es::Status::ok();
 }
 

@@ -18,10 +18,9 @@ Result<Position> Position::parse(std::string_view text) {
   std::uint64_t major = 0;
   std::uint64_t minor = 0;
   const auto colon = text.find(':');
-  const bool ok = colon == std::string_view::npos
-                      ? parse_part(text, minor)
-                      : parse_part(text.substr(0, colon), major) &&
-                            parse_part(text.substr(colon + 1), minor);
+  const bool ok = colon == std::string_view::npos ? parse_part(text, minor)
+                                                  : parse_part(text.substr(0, colon), major) &&
+                                                        parse_part(text.substr(colon + 1), minor);
   if (!ok) {
     return Status::invalid_argument("position '" + std::string(text) +
                                     "' is not a position (expected N or M:N)");

@@ -38,10 +38,10 @@ std::string format_time(Timestamp t) {
   const std::chrono::year_month_day ymd(day);
   const std::chrono::hh_mm_ss<microseconds> hms(t - day);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()),
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
                 static_cast<long long>(hms.subseconds().count()));
   return buf;
 }
@@ -70,8 +70,9 @@ Result<Timestamp> parse_time(std::string_view text) {
   int hour = 0;
   int minute = 0;
   int second = 0;
-  if ((text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') || !read_digits(text, ++pos, 2, hour) ||
-      !expect(text, pos, ':') || !read_digits(text, pos, 2, minute) || !expect(text, pos, ':') ||
+  if ((text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') ||
+      !read_digits(text, ++pos, 2, hour) || !expect(text, pos, ':') ||
+      !read_digits(text, pos, 2, minute) || !expect(text, pos, ':') ||
       !read_digits(text, pos, 2, second) || hour > 23 || minute > 59 || second > 60) {
     return invalid();
   }
@@ -96,8 +97,9 @@ Result<Timestamp> parse_time(std::string_view text) {
   const char sign = text[pos++];
   int off_h = 0;
   int off_m = 0;
-  if ((sign != '+' && sign != '-') || !read_digits(text, pos, 2, off_h) || !expect(text, pos, ':') ||
-      !read_digits(text, pos, 2, off_m) || pos != text.size() || off_h > 23 || off_m > 59) {
+  if ((sign != '+' && sign != '-') || !read_digits(text, pos, 2, off_h) ||
+      !expect(text, pos, ':') || !read_digits(text, pos, 2, off_m) || pos != text.size() ||
+      off_h > 23 || off_m > 59) {
     return invalid();
   }
   const auto offset = std::chrono::hours(off_h) + std::chrono::minutes(off_m);

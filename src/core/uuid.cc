@@ -12,10 +12,10 @@ namespace {
 std::atomic<std::uint64_t> g_last_stamp{0};
 
 std::uint64_t next_stamp() {
-  const auto now_ms = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  const auto now_ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   const std::uint64_t floor = now_ms << 12;
   std::uint64_t last = g_last_stamp.load(std::memory_order_relaxed);
   std::uint64_t next = 0;

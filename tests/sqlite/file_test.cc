@@ -102,22 +102,22 @@ TEST(SqliteFile, AVersionOneFileIsMigratedAndKeepsItsEvents) {
   TempDir dir;
   const std::string path = dir.file("events.db");
   // The schema as release 1 wrote it (docs/storage-sqlite.md), with one event.
-  for (const char* sql : {
-           "CREATE TABLE streams (stream TEXT PRIMARY KEY, version INTEGER NOT NULL, "
-           "truncate_before INTEGER NOT NULL DEFAULT 0, tombstoned INTEGER NOT NULL DEFAULT 0, "
-           "tenant TEXT NOT NULL DEFAULT '', max_count INTEGER, max_age_us INTEGER, "
-           "retention_truncate_before INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, "
-           "updated_at INTEGER NOT NULL) WITHOUT ROWID",
-           "CREATE TABLE events (position INTEGER PRIMARY KEY, id BLOB NOT NULL, stream TEXT NOT "
-           "NULL, version INTEGER NOT NULL, type TEXT NOT NULL, schema_version INTEGER NOT NULL, "
-           "data BLOB NOT NULL, metadata TEXT NOT NULL, tenant TEXT NOT NULL, recorded_at "
-           "INTEGER NOT NULL)",
-           "CREATE UNIQUE INDEX events_id ON events(id)",
-           "CREATE UNIQUE INDEX events_stream_version ON events(stream, version)",
-           "INSERT INTO streams VALUES ('old-1', 1, 0, 0, '', NULL, NULL, 0, 1, 1)",
-           "INSERT INTO events VALUES (1, x'0190b6e46f1a7c3d9a411b2c3d4e5f60', 'old-1', 1, "
-           "'Old', 1, '{}', '{}', '', 1)",
-           "PRAGMA application_id=1163084624", "PRAGMA user_version=1"}) {
+  for (const char* sql :
+       {"CREATE TABLE streams (stream TEXT PRIMARY KEY, version INTEGER NOT NULL, "
+        "truncate_before INTEGER NOT NULL DEFAULT 0, tombstoned INTEGER NOT NULL DEFAULT 0, "
+        "tenant TEXT NOT NULL DEFAULT '', max_count INTEGER, max_age_us INTEGER, "
+        "retention_truncate_before INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, "
+        "updated_at INTEGER NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE events (position INTEGER PRIMARY KEY, id BLOB NOT NULL, stream TEXT NOT "
+        "NULL, version INTEGER NOT NULL, type TEXT NOT NULL, schema_version INTEGER NOT NULL, "
+        "data BLOB NOT NULL, metadata TEXT NOT NULL, tenant TEXT NOT NULL, recorded_at "
+        "INTEGER NOT NULL)",
+        "CREATE UNIQUE INDEX events_id ON events(id)",
+        "CREATE UNIQUE INDEX events_stream_version ON events(stream, version)",
+        "INSERT INTO streams VALUES ('old-1', 1, 0, 0, '', NULL, NULL, 0, 1, 1)",
+        "INSERT INTO events VALUES (1, x'0190b6e46f1a7c3d9a411b2c3d4e5f60', 'old-1', 1, "
+        "'Old', 1, '{}', '{}', '', 1)",
+        "PRAGMA application_id=1163084624", "PRAGMA user_version=1"}) {
     sqlite_query(path, sql);
   }
   auto store = open_ok(path);

@@ -9,8 +9,9 @@ namespace es::cli {
 
 void add_demo_command(CLI::App& app, const GlobalOptions& global, Runner& run) {
   auto* cmd = app.add_subcommand(
-      "demo", "Run the bank example: accounts, a transfer, a rejected withdrawal, a retried "
-              "conflict, balances now and in the past, a history and a snapshot load");
+      "demo",
+      "Run the bank example: accounts, a transfer, a rejected withdrawal, a retried "
+      "conflict, balances now and in the past, a history and a snapshot load");
   cmd->callback([&global, &run] {
     run = [&global] {
       const Status status = bank::run_demo(global.db, std::cout);

@@ -19,7 +19,7 @@ namespace es {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Status error) : error_(std::move(error)) {  // NOLINT(google-explicit-constructor)
     assert(!error_.is_ok() && "a Result needs a value or a non-ok status");
     if (error_.is_ok()) error_ = Status::internal("Result constructed from an ok status");
@@ -53,8 +53,8 @@ class [[nodiscard]] Result {
 }  // namespace es
 
 // Returns the status of `expr` from the enclosing function when it is not ok.
-#define ES_RETURN_IF_ERROR(expr)          \
-  do {                                    \
-    ::es::Status es_status_ = (expr);     \
+#define ES_RETURN_IF_ERROR(expr)                \
+  do {                                          \
+    ::es::Status es_status_ = (expr);           \
     if (!es_status_.is_ok()) return es_status_; \
   } while (false)

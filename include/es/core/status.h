@@ -1,11 +1,14 @@
-// Status: the outcome of an operation that returns no value — a code and a message naming the problem.
+// Status: the outcome of an operation that returns no value — a code and a message naming the
+// problem.
 //
 // Codes and what a caller should do with them:
 //   kConflict         the expected version did not match: reload the stream and retry the command.
-//   kUnavailable      transient (database busy, I/O hiccup): retry later, the operation did nothing.
-//   kInvalidArgument, kAlreadyExists, kStreamDeleted, kNotFound, kPermissionDenied, kRejected:
+//   kUnavailable      transient (database busy, I/O hiccup): retry later, the operation did
+//   nothing. kInvalidArgument, kAlreadyExists, kStreamDeleted, kNotFound, kPermissionDenied,
+//   kRejected:
 //                     do not retry unchanged.
-//   kIntegrity        stored data failed a consistency check; kInternal a bug or an unexpected engine error.
+//   kIntegrity        stored data failed a consistency check; kInternal a bug or an unexpected
+//   engine error.
 // A conflict also carries the expected and actual stream versions.
 //
 // Thread safety: a value type; distinct objects may be used from different threads.
