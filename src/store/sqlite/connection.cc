@@ -49,16 +49,6 @@ Status Statement::run(std::string_view what) {
   return error_status(db_, rc, what);
 }
 
-std::string_view Statement::column_text(int col) const {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-  return {text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
-}
-
-std::string_view Statement::column_blob(int col) const {
-  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-  return {data == nullptr ? "" : data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
-}
-
 Result<Connection> Connection::open(const std::string& path, bool read_only, int busy_timeout_ms) {
   sqlite3* raw = nullptr;
   const int flags =

@@ -53,8 +53,17 @@ class Statement {
   [[nodiscard]] bool column_is_null(int col) const {
     return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
   }
-  [[nodiscard]] std::string_view column_text(int col) const;
-  [[nodiscard]] std::string_view column_blob(int col) const;
+  // Inline: they run once per column of every row a scan reads.
+  [[nodiscard]] std::string_view column_text(int col) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return {text == nullptr ? "" : text,
+            static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
+  }
+  [[nodiscard]] std::string_view column_blob(int col) const {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return {data == nullptr ? "" : data,
+            static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
+  }
 
   [[nodiscard]] sqlite3* db() const { return db_; }
 
