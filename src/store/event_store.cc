@@ -22,7 +22,45 @@ Result<AppendResult> EventStore::append(std::string_view stream, ExpectedVersion
 
 Result<std::vector<AppendResult>> EventStore::append(std::span<const AppendRequest> batch) {
   ES_RETURN_IF_ERROR(detail::validate_append(batch, limits_));
-  return do_append(batch);
+  auto results = do_append(batch);
+  if (results) notify_appended();
+  return results;
+}
+
+void EventStore::notify_appended() {
+  // seq_cst pairs with the waiter's increment: either the waiter is counted here, or its head
+  // read comes after this append's commit and sees it.
+  if (waiters_.load() == 0) return;
+  {
+    std::lock_guard lock(wake_mutex_);
+    ++appends_;
+  }
+  wake_.notify_all();
+}
+
+Result<Position> EventStore::wait_for_append(Position after, std::chrono::milliseconds max_wait,
+                                             std::stop_token stop) {
+  const auto deadline = std::chrono::steady_clock::now() + max_wait;
+  waiters_.fetch_add(1);
+  struct Leave {
+    std::atomic<int>& waiters;
+    ~Leave() { waiters.fetch_sub(1); }
+  } leave{waiters_};
+  for (;;) {
+    std::uint64_t seen = 0;
+    {
+      std::lock_guard lock(wake_mutex_);
+      seen = appends_;
+    }
+    // The head is read after the generation, so an append between the two is not missed.
+    auto head = head_position();
+    if (!head || *head > after) return head;
+    const auto now = std::chrono::steady_clock::now();
+    if (stop.stop_requested() || now >= deadline) return head;
+    std::unique_lock lock(wake_mutex_);
+    wake_.wait_until(lock, stop, std::min(deadline, now + kAppendPollInterval),
+                     [&] { return appends_ != seen; });
+  }
 }
 
 Result<StreamSlice> EventStore::read_stream(std::string_view stream,

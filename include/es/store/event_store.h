@@ -6,7 +6,8 @@
 // KurrentDB: re-appending the same ids at the same place returns the original result and writes
 // nothing; ids stored elsewhere, or only some of them stored, fail with kAlreadyExists.
 //
-// Thread safety: every method may be called concurrently from any number of threads.
+// Thread safety: every method may be called concurrently from any number of threads. Destroy
+// the store only after every wait_for_append() has returned.
 //
 //   auto store = es::open("events.db");
 //   std::vector<es::EventData> events{{.type = "bank.AccountOpened", .data =
@@ -14,9 +15,15 @@
 //   es::ExpectedVersion::no_stream(), events);
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <span>
+#include <stop_token>
 #include <string_view>
 #include <vector>
 
@@ -75,6 +82,16 @@ class EventStore {
   // Replaces the stream's retention rules (the stream must exist).
   Status set_retention(std::string_view stream, const Retention& retention);
 
+  // How often wait_for_append() re-reads the head to notice appends by other processes.
+  static constexpr std::chrono::milliseconds kAppendPollInterval{2};
+
+  // Blocks until the head moves past `after`, `max_wait` passes or `stop` is requested, and
+  // returns the head then (which is still `after` or earlier on a timeout or stop). An append
+  // through this object wakes the waiter at once; one by another process (to the same SQLite
+  // file) is noticed within kAppendPollInterval. Subscriptions use it to go live.
+  Result<Position> wait_for_append(Position after, std::chrono::milliseconds max_wait,
+                                   std::stop_token stop = {});
+
   [[nodiscard]] const Limits& limits() const { return limits_; }
 
  protected:
@@ -105,7 +122,15 @@ class EventStore {
   virtual Status do_set_retention(std::string_view stream, const Retention& retention) = 0;
 
  private:
+  // Wakes wait_for_append() callers after a successful append; costs one atomic load when
+  // nobody waits.
+  void notify_appended();
+
   Limits limits_;
+  std::atomic<int> waiters_{0};
+  std::mutex wake_mutex_;
+  std::condition_variable_any wake_;
+  std::uint64_t appends_ = 0;  // generation counter under wake_mutex_: bumped by each append
 };
 
 }  // namespace es

@@ -53,6 +53,14 @@ CREATE TABLE snapshots (
   recorded_at    INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 2 -> 3: the checkpoint of each named subscription (es/projection/checkpoint_store.h).
+    R"sql(
+CREATE TABLE checkpoints (
+  name       TEXT PRIMARY KEY,
+  position   TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace
