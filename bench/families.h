@@ -18,4 +18,7 @@ Status run_w5c(RunContext& ctx);  // two writers racing on one stream, and the s
 Status run_w3(RunContext& ctx);  // load and fold one 10,000-event stream, 10 times
 Status run_w4(RunContext& ctx);  // read the whole store in global order, pages of 1,000
 
+// snapshot_workload.cc
+Status run_w3s(RunContext& ctx);  // loads with snapshots: 10,000 vs 1,000,000 events
+
 }  // namespace es::bench

@@ -3,27 +3,26 @@
 #include <algorithm>
 #include <cmath>
 
+#include "es/domain/json_codec.h"
+
 namespace es::bench {
 namespace {
 
 constexpr std::size_t kPayloadBytes = 200;
 constexpr double kPrice = 19.99;
 
-nlohmann::ordered_json item_json(std::string_view stream, std::uint64_t seq,
-                                 const std::string& note) {
-  nlohmann::ordered_json j;
-  j["stream"] = stream;
-  j["seq"] = seq;
-  j["sku"] = "SKU-" + std::to_string(seq % 997);
-  j["qty"] = item_qty(seq);
-  j["price"] = kPrice;
-  j["note"] = note;
-  return j;
+ItemAdded make_item(std::string_view stream, std::uint64_t seq, std::string note) {
+  return {.stream = std::string(stream),
+          .seq = static_cast<std::int64_t>(seq),
+          .sku = "SKU-" + std::to_string(seq % 997),
+          .qty = item_qty(seq),
+          .price = kPrice,
+          .note = std::move(note)};
 }
 
 const std::string& note() {
   static const std::string padding = [] {
-    const std::size_t bare = item_json("w1-000", 10, "").dump().size();
+    const std::size_t bare = json_encode(make_item("w1-000", 10, "")).size();
     return std::string(bare < kPayloadBytes ? kPayloadBytes - bare : 0, 'x');
   }();
   return padding;
@@ -36,8 +35,12 @@ std::uint64_t scaled(const RunContext& ctx, std::uint64_t count, std::uint64_t m
   return std::max(n, minimum);
 }
 
+ItemAdded item_added(std::string_view stream, std::uint64_t seq) {
+  return make_item(stream, seq, note());
+}
+
 std::string item_data(std::string_view stream, std::uint64_t seq) {
-  return item_json(stream, seq, note()).dump();
+  return json_encode(item_added(stream, seq));
 }
 
 EventData item_event(std::string_view stream, std::uint64_t seq) {
@@ -48,14 +51,16 @@ EventData item_event(std::string_view stream, std::uint64_t seq) {
   return event;
 }
 
-void ItemTotals::evolve(std::string_view data) {
-  const nlohmann::json j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
-  ++count;
-  if (!j.is_object()) return;  // counted but adds nothing, so the fold's check fails
-  const auto q = j.find("qty");
-  const auto s = j.find("seq");
-  if (q != j.end() && q->is_number_integer()) qty += q->get<std::int64_t>();
-  if (s != j.end() && s->is_number_integer()) last_seq = s->get<std::int64_t>();
+Result<std::vector<ItemCart::EventVariant>> ItemCart::decide(const Command& command,
+                                                             const State& state) {
+  if (command.first_seq != state.last_seq + 1) {
+    return Status::rejected("items must continue the sequence");
+  }
+  std::vector<EventVariant> events;
+  for (std::int64_t seq = command.first_seq; seq < command.first_seq + command.count; ++seq) {
+    events.emplace_back(item_added("agg", static_cast<std::uint64_t>(seq)));
+  }
+  return events;
 }
 
 double percentile(std::vector<double>& micros, double q) {

@@ -15,6 +15,8 @@
 #include "es/core/status.h"
 #include "es/store/event.h"
 #include "es/store/event_store.h"
+#include "es/store/snapshot_store.h"
+#include "item_cart.h"
 
 namespace es::bench {
 
@@ -31,6 +33,7 @@ struct Figure {
 
 struct RunContext {
   EventStore& store;
+  SnapshotStore& snapshots;  // the store's own (same file, or in memory)
   std::string backend;       // as StoreStats names it: "sqlite", "memory"
   SqliteBaseline* baseline;  // null when the backend has none or it was turned off
   double scale;
@@ -45,23 +48,16 @@ struct RunContext {
 // `count` times the run's scale, rounded, and at least `minimum`.
 std::uint64_t scaled(const RunContext& ctx, std::uint64_t count, std::uint64_t minimum = 1);
 
-// The data of event `seq` of `stream`: {"stream","seq","sku","qty","price","note"}, padded by the
-// note to 200 bytes for a six-character stream name (as the Emmett peer does).
+// Event `seq` of `stream`: {"stream","seq","sku","qty","price","note"}, padded by the note to
+// 200 bytes of JSON for a six-character stream name (as the Emmett peer does).
+ItemAdded item_added(std::string_view stream, std::uint64_t seq);
+// Its JSON encoding.
 std::string item_data(std::string_view stream, std::uint64_t seq);
 // An ItemAdded event carrying item_data(stream, seq) and "{}" metadata.
 EventData item_event(std::string_view stream, std::uint64_t seq);
 constexpr std::int64_t item_qty(std::uint64_t seq) {
   return 1 + static_cast<std::int64_t>(seq % 5);
 }
-
-// The fold of W3: {count, qty, lastSeq} over the decoded JSON data of a stream's events.
-struct ItemTotals {
-  std::int64_t count = 0;
-  std::int64_t qty = 0;
-  std::int64_t last_seq = -1;
-  // Decodes `data`; malformed data counts but adds nothing (so a check of the totals fails).
-  void evolve(std::string_view data);
-};
 
 class Stopwatch {
  public:

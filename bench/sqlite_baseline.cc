@@ -150,6 +150,7 @@ SqliteBaseline::~SqliteBaseline() {
   insert_event_.reset();
   upsert_stream_.reset();
   read_stream_.reset();
+  read_stream_payload_.reset();
   read_all_.reset();
   reader_.reset();
   writer_.reset();
@@ -214,6 +215,9 @@ Status SqliteBaseline::open() {
        "version = excluded.version, updated_at = excluded.updated_at"},
       {&read_stream_, reader_.get(),
        fmt::format("SELECT {} FROM events WHERE stream = ?1 ORDER BY version", kEventColumns)},
+      {&read_stream_payload_, reader_.get(),
+       "SELECT version, type, schema_version, data FROM events WHERE stream = ?1 "
+       "ORDER BY version"},
       {&read_all_, reader_.get(),
        fmt::format("SELECT {} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2",
                    kEventColumns)},
@@ -302,6 +306,21 @@ Status SqliteBaseline::scan_stream(std::string_view stream, const RowVisitor& vi
     const auto* data = static_cast<const char*>(sqlite3_column_blob(s, 6));
     const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, 6));
     visit(sqlite3_column_int64(s, 3), std::string_view(data == nullptr ? "" : data, size));
+  }
+}
+
+Status SqliteBaseline::scan_stream_payload(std::string_view stream, const RowVisitor& visit) {
+  sqlite3_stmt* s = read_stream_payload_.get();
+  Reset reset(s);
+  bind_text(s, 1, stream);
+  for (;;) {
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) return Status::ok();
+    if (rc != SQLITE_ROW) return fail(reader_.get(), rc, "read stream");
+    touched_ += text_bytes(s, 1) + static_cast<std::uint64_t>(sqlite3_column_int64(s, 2) & 1);
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(s, 3));
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, 3));
+    visit(sqlite3_column_int64(s, 0), std::string_view(data == nullptr ? "" : data, size));
   }
 }
 

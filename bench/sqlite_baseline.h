@@ -44,6 +44,9 @@ class SqliteBaseline {
   // column as W4 does; `visit` gets each row's version and data.
   using RowVisitor = std::function<void(std::int64_t version, std::string_view data)>;
   Status scan_stream(std::string_view stream, const RowVisitor& visit);
+  // W3's fold: the same SELECT of only the columns a fold needs (version, type, schema_version,
+  // data), as the library reads them for Repository::load.
+  Status scan_stream_payload(std::string_view stream, const RowVisitor& visit);
 
   // W4: every row in position order, `page` rows per SELECT by position > last, touching every
   // column without copying.
@@ -78,7 +81,7 @@ class SqliteBaseline {
   std::uint64_t touched_ = 0;  // column lengths summed by scan_stream, so no read is optimised away
   Db writer_, reader_;
   Stmt begin_, commit_, rollback_, select_stream_, insert_event_, upsert_stream_;
-  Stmt read_stream_, read_all_;
+  Stmt read_stream_, read_stream_payload_, read_all_;
 };
 
 }  // namespace es::bench

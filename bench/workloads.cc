@@ -21,10 +21,11 @@ struct Workload {
 };
 
 // The order BENCHMARKS.md runs them in, whatever order they were asked for.
-constexpr std::array<Workload, 6> kWorkloads = {{
+constexpr std::array<Workload, 7> kWorkloads = {{
     {"W1", run_w1},
     {"W2", run_w2},
     {"W3", run_w3},
+    {"W3s", run_w3s},
     {"W4", run_w4},
     {"W5", run_w5},
     {"W5c", run_w5c},
@@ -38,7 +39,8 @@ bool same_name(std::string_view a, std::string_view b) {
 }
 
 Result<std::vector<const Workload*>> select(const std::vector<std::string>& names) {
-  if (names.empty()) return Status::invalid_argument("no workload named: give W1..W5, W5c or all");
+  if (names.empty())
+    return Status::invalid_argument("no workload named: give W1..W5, W3s, W5c or all");
   std::vector<bool> chosen(kWorkloads.size(), false);
   for (const std::string& name : names) {
     if (same_name(name, "all")) {
@@ -49,7 +51,7 @@ Result<std::vector<const Workload*>> select(const std::vector<std::string>& name
                                  [&](const Workload& w) { return same_name(w.name, name); });
     if (it == kWorkloads.end()) {
       return Status::invalid_argument(
-          fmt::format("unknown workload '{}': expected W1, W2, W3, W4, W5, W5c or all", name));
+          fmt::format("unknown workload '{}': expected W1, W2, W3, W3s, W4, W5, W5c or all", name));
     }
     chosen[static_cast<std::size_t>(it - kWorkloads.begin())] = true;
   }
@@ -93,7 +95,11 @@ Status run_workloads(const WorkloadOptions& options, std::ostream& out) {
     baseline = std::move(*created);
   }
 
+  auto snapshots = es::open_snapshot_store(options.db_url);
+  if (!snapshots) return snapshots.error();
+
   RunContext ctx{.store = **store,
+                 .snapshots = **snapshots,
                  .backend = stats->backend,
                  .baseline = baseline.get(),
                  .scale = options.scale,

@@ -66,11 +66,12 @@ struct EventSet<std::variant<Es...>> {
   // Decodes a stored payload of the current schema version into `out`.
   static Status decode(std::string_view type, std::int32_t schema_version, std::string_view data,
                        Variant& out) {
-    Status status = Status::invalid_argument("unknown event type '" + std::string(type) + "'");
-    (void)((event_type_of<Es>().name == type
-                ? (status = decode_as<Es>(schema_version, data, out), true)
-                : false) ||
-           ...);
+    Status status;
+    const bool known = ((event_type_of<Es>().name == type
+                             ? (status = decode_as<Es>(schema_version, data, out), true)
+                             : false) ||
+                        ...);
+    if (!known) return Status::invalid_argument("unknown event type '" + std::string(type) + "'");
     return status;
   }
 
@@ -84,7 +85,16 @@ struct EventSet<std::variant<Es...>> {
           std::to_string(schema_version) + " but the code reads version " +
           std::to_string(kType.schema_version) + ": register an upcaster");
     }
-    Status s = json_decode(data, out.template emplace<E>());
+    // Decoding into the event already held keeps its strings' and vectors' capacity across a
+    // replay; copy-assigning the default first keeps "missing members stay at their default".
+    E* target = std::get_if<E>(&out);
+    if (target != nullptr) {
+      static const E kDefault{};
+      *target = kDefault;
+    } else {
+      target = &out.template emplace<E>();
+    }
+    Status s = json_decode(data, *target);
     if (s.is_ok()) return s;
     return Status(s.code(),
                   "event type '" + std::string(kType.name) + "': " + std::string(s.message()));

@@ -136,6 +136,8 @@ bool json_read(JsonReader& r, T& out) {
     return r.ok();
   } else {
     static_assert(Reflected<T>, "a member type the JSON codec does not know: add ES_FIELDS");
+    // Constant field names let the compiler turn each key comparison into a few loads.
+    static constexpr auto kFields = fields_of<T>();
     std::string_view key;
     if (!r.begin_object()) return false;
     while (r.next_key(key)) {
@@ -149,7 +151,7 @@ bool json_read(JsonReader& r, T& out) {
                   : void()),
              ...);
           },
-          fields_of<T>());
+          kFields);
       if (!good) return false;
       if (!matched && !r.skip()) return false;
     }

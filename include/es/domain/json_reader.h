@@ -52,8 +52,21 @@ class JsonReader {
   void add_context(std::string_view field);
 
  private:
-  void skip_space();
-  bool expect(char c, std::string_view what);
+  // Inline fast paths: between tokens of stored events there is rarely any whitespace, and the
+  // next byte is usually the one expected.
+  void skip_space() {
+    if (pos_ < text_.size() && static_cast<unsigned char>(text_[pos_]) > ' ') return;
+    skip_space_slow();
+  }
+  bool expect(char c, std::string_view what) {
+    if (pos_ < text_.size() && text_[pos_] == c && ok()) {
+      ++pos_;
+      return true;
+    }
+    return expect_slow(c, what);
+  }
+  void skip_space_slow();
+  bool expect_slow(char c, std::string_view what);
   bool read_string_view(std::string_view& out);
   bool parse_integer_text(std::string_view& digits, bool& negative);
 

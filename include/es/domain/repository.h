@@ -297,7 +297,8 @@ class Repository {
     Status failed;
     std::int64_t last = base;
     bool fits = true;
-    ReadStreamOptions options{.from_version = base + 1, .as_of = as_of};
+    ReadStreamOptions options{
+        .from_version = base + 1, .as_of = as_of, .fields = EventFields::kPayload};
     ES_RETURN_IF_ERROR(store_.visit_stream(stream, options, [&](const RecordedEvent& e) {
       if (e.version > at_version) return false;
       if (base > 0 && last == base && e.version != base + 1) {

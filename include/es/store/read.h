@@ -30,6 +30,11 @@ inline constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::
 
 enum class Direction : std::uint8_t { kForward, kBackward };
 
+// What a stream read fills in each RecordedEvent. kPayload reads only stream, version, type,
+// schema_version and data — what folding an aggregate needs — and leaves the other members empty;
+// on SQLite it reads about twice as fast. A backend may fill more.
+enum class EventFields : std::uint8_t { kAll, kPayload };
+
 struct ReadStreamOptions {
   // First version to return (inclusive). Unset: the first (forward) or the last (backward) event.
   std::optional<std::int64_t> from_version;
@@ -38,6 +43,7 @@ struct ReadStreamOptions {
   std::uint64_t max_count = kUnlimited;
   // Time travel: only events recorded at or before this time — the stream as it was then.
   std::optional<Timestamp> as_of;
+  EventFields fields = EventFields::kAll;
 };
 
 // All set fields must match; within a list, any entry may match.

@@ -15,6 +15,8 @@ namespace {
 
 constexpr std::string_view kEventColumns =
     "position, id, stream, version, type, schema_version, data, metadata, tenant, recorded_at";
+// EventFields::kPayload: the columns decode_payload reads, numbered as in kEventColumns' order.
+constexpr std::string_view kPayloadColumns = "version, type, schema_version, data";
 
 // SQLite's LIMIT for "one more than max_count" (to learn whether more follow); -1 is no limit.
 std::int64_t limit_plus_one(std::uint64_t max_count) {
@@ -37,6 +39,23 @@ void decode_event(const Statement& row, RecordedEvent& e) {
   e.metadata.assign(row.column_text(7));
   e.tenant.assign(row.column_text(8));
   e.recorded_at = from_unix_micros(row.column_int(9));
+}
+
+void decode_payload(const Statement& row, RecordedEvent& e) {
+  e.version = row.column_int(0);
+  e.type.assign(row.column_text(1));
+  e.schema_version = static_cast<std::int32_t>(row.column_int(2));
+  e.data.assign(row.column_blob(3));
+}
+
+// Clears what decode_payload leaves alone in the reused event, so no earlier row shows through.
+void start_payload_read(std::string_view stream, RecordedEvent& e) {
+  e.id = Uuid();
+  e.stream.assign(stream);
+  e.position = Position::start();
+  e.metadata.clear();
+  e.tenant.clear();
+  e.recorded_at = Timestamp();
 }
 
 constexpr std::string_view kStreamColumns =
@@ -106,10 +125,11 @@ Result<std::pair<std::int64_t, bool>> Reader::read_stream(std::string_view strea
     const bool forward = options.direction == Direction::kForward;
     const std::int64_t from = forward ? std::max(options.from_version.value_or(low), low)
                                       : std::min(options.from_version.value_or(high), high);
+    const bool payload = options.fields == EventFields::kPayload;
     const std::string sql = fmt::format(
         "SELECT {} FROM events WHERE stream = ?1 AND version BETWEEN ?2 AND ?3 "
         "AND recorded_at BETWEEN ?4 AND ?5 ORDER BY version {} LIMIT ?6",
-        kEventColumns, forward ? "ASC" : "DESC");
+        payload ? kPayloadColumns : kEventColumns, forward ? "ASC" : "DESC");
     auto stmt = statement(sql);
     if (!stmt) return stmt.error();
     Statement& s = **stmt;
@@ -122,13 +142,19 @@ Result<std::pair<std::int64_t, bool>> Reader::read_stream(std::string_view strea
     s.bind(5, options.as_of ? to_unix_micros(*options.as_of)
                             : std::numeric_limits<std::int64_t>::max());
     s.bind(6, limit_plus_one(options.max_count));
+    if (payload) start_payload_read(stream, event_);
     std::uint64_t count = 0;
     for (;;) {
       const int rc = s.step();
       if (rc == SQLITE_DONE) return std::pair<std::int64_t, bool>{0, true};
       if (rc != SQLITE_ROW) return error_status(conn_.get(), rc, "read stream");
-      if (count == options.max_count) return std::pair<std::int64_t, bool>{s.column_int(3), false};
-      decode_event(s, event_);
+      if (count == options.max_count) {
+        return std::pair<std::int64_t, bool>{s.column_int(payload ? 0 : 3), false};
+      }
+      if (payload)
+        decode_payload(s, event_);
+      else
+        decode_event(s, event_);
       ++count;
       if (!visitor(event_)) return std::pair<std::int64_t, bool>{0, true};
     }
