@@ -1,13 +1,11 @@
 // Fulfilment: the flows that span an Order and the Inventory of its warehouse. Confirming an
-// order reserves its stock and then confirms it; cancelling releases the stock; shipping
-// dispatches it.
+// order reserves its stock and confirms it; cancelling releases the stock; shipping dispatches it.
 //
-// Each flow is two decider execute() calls, one per stream, not one atomic append:
-// Repository::save() batches only imperative aggregates of a single type, and the decider
-// execute() writes one stream. So each flow writes in the order that leaves a half-done flow
-// harmless — stock is reserved before the order is confirmed, and released or dispatched after
-// the order is cancelled or shipped — and every step is a no-op when already done, so running a
-// flow again finishes it. Both writes share one correlation id.
+// Each flow decides on both aggregates from one load of each and appends both decisions in one
+// atomic append (es::UnitOfWork), so stock is never held for an unconfirmed order nor an order
+// confirmed without its stock. When either stream moved between the load and the append, the
+// flow loads both again and decides again, up to three times. Both streams get the same command
+// id and correlation id.
 //
 // Thread safety: holds only references to the repositories; call any method from any thread.
 //
@@ -16,8 +14,10 @@
 //   es::Status s = orders::Fulfilment(orders, inventory).confirm("o-1");
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "es/core/status.h"
 #include "es/domain/command_context.h"
@@ -32,17 +32,26 @@ class Fulfilment {
   Fulfilment(es::Repository<Order>& orders, es::Repository<Inventory>& inventory)
       : orders_(orders), inventory_(inventory) {}
 
-  // Reserves the draft order's items in its warehouse, then confirms it. Rejected, with no stock
-  // held for it, when the order cannot be confirmed or a SKU is short.
+  // Reserves the draft order's items in its warehouse and confirms it. Rejected, with nothing
+  // written, when the order cannot be confirmed or a SKU is short.
   es::Status confirm(std::string_view order_id, es::CommandContext context = {});
-  // Cancels the order, then releases whatever stock it holds.
+  // Cancels the order and releases whatever stock it holds.
   es::Status cancel(std::string_view order_id, std::string reason, es::CommandContext context = {});
-  // Ships the paid order, then dispatches its reserved stock from the warehouse.
+  // Ships the paid order and dispatches its reserved stock from the warehouse.
   es::Status ship(std::string_view order_id, std::string tracking, es::CommandContext context = {});
 
  private:
-  es::Status release(std::string_view order_id, const std::string& warehouse,
-                     const es::CommandContext& context);
+  // What one flow decided for each stream.
+  struct Decisions {
+    std::vector<Order::EventVariant> order;
+    std::vector<Inventory::EventVariant> stock;
+  };
+  using Decide = std::function<es::Result<Decisions>(const std::string& order_id, const OrderState&,
+                                                     const InventoryState&)>;
+  // Loads the order and its warehouse, decides, and appends both decisions atomically; retried
+  // when either stream moved meanwhile.
+  es::Status in_one_append(std::string_view order_id, const es::CommandContext& context,
+                           const Decide& decide);
 
   es::Repository<Order>& orders_;
   es::Repository<Inventory>& inventory_;

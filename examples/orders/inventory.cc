@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "orders/overloaded.h"
+#include "es/core/overloaded.h"
 
 namespace orders {
 namespace {
@@ -58,7 +58,7 @@ std::int64_t available(const InventoryState& state, std::string_view sku) {
 }
 
 InventoryState Inventory::evolve(InventoryState state, const InventoryEvent& event) {
-  std::visit(Overloaded{
+  std::visit(es::Overloaded{
                  [&](const StockReceived& e) { state.stock[e.sku].on_hand += e.quantity; },
                  [&](const StockReserved& e) {
                    for (const auto& [sku, quantity] : e.quantities) {
@@ -87,7 +87,7 @@ InventoryState Inventory::evolve(InventoryState state, const InventoryEvent& eve
 
 es::Result<std::vector<InventoryEvent>> Inventory::decide(const InventoryCommand& command,
                                                           const InventoryState& state) {
-  return std::visit(Overloaded{
+  return std::visit(es::Overloaded{
                         [&](const ReceiveStock& c) { return receive(c); },
                         [&](const ReserveStock& c) { return reserve(c, state); },
                         [&](const ReleaseReservation& c) {

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "orders/overloaded.h"
+#include "es/core/overloaded.h"
 
 namespace orders {
 namespace {
@@ -154,7 +154,7 @@ std::int64_t total_of(const OrderState& state) {
 }
 
 OrderState Order::evolve(OrderState state, const OrderEvent& event) {
-  std::visit(Overloaded{
+  std::visit(es::Overloaded{
                  [&](const OrderPlaced& e) {
                    state.status = OrderStatus::kDraft;
                    state.customer = e.customer;
@@ -183,7 +183,7 @@ OrderState Order::evolve(OrderState state, const OrderEvent& event) {
 
 es::Result<std::vector<OrderEvent>> Order::decide(const OrderCommand& command,
                                                   const OrderState& state) {
-  return std::visit(Overloaded{
+  return std::visit(es::Overloaded{
                         [&](const PlaceOrder& c) { return place(c, state); },
                         [&](const AddItem& c) { return add(c, state); },
                         [&](const RemoveItem& c) { return remove(c, state); },

@@ -445,11 +445,11 @@ TEST_P(OrdersRepositoryTest, CancellingAConfirmedOrderReleasesItsStock) {
   EXPECT_TRUE(fulfilment_->confirm("o-2").is_ok());
 }
 
-TEST_P(OrdersRepositoryTest, AConfirmThatStoppedAfterReservingFinishesWhenRunAgain) {
+TEST_P(OrdersRepositoryTest, AConfirmWhoseStockIsAlreadyReservedHoldsItOnce) {
   ASSERT_TRUE(stock("mug", 2).is_ok());
   ASSERT_TRUE(stock("tea", 1).is_ok());
   ASSERT_TRUE(draft_order("o-1").is_ok());
-  // The first half of a confirm, as if the process stopped before confirming the order.
+  // The order's items reserved on their own beforehand (say, by a warehouse clerk).
   ASSERT_TRUE(run(*inventory_, "lisbon", ReserveStock{"o-1", kDraftItems}).is_ok());
   ASSERT_TRUE(fulfilment_->confirm("o-1").is_ok());
   EXPECT_EQ(order("o-1").status, OrderStatus::kConfirmed);
@@ -462,7 +462,7 @@ TEST_P(OrdersRepositoryTest, CancelReleasesAReservationLeftForADraft) {
   ASSERT_TRUE(stock("tea", 1).is_ok());
   ASSERT_TRUE(draft_order("o-1").is_ok());
   ASSERT_TRUE(run(*inventory_, "lisbon", ReserveStock{"o-1", kDraftItems}).is_ok());
-  // The draft changed after the interrupted confirm: its old reservation no longer fits.
+  // The draft changed after its stock was reserved: the old reservation no longer fits.
   ASSERT_TRUE(run(*orders_, "o-1", RemoveItem{"tea"}).is_ok());
   EXPECT_EQ(fulfilment_->confirm("o-1").code(), StatusCode::kRejected);
   ASSERT_TRUE(fulfilment_->cancel("o-1", "gave up").is_ok());

@@ -290,6 +290,70 @@ TEST_P(RepositoryTest, ConcurrentCommandsOnOneAccountLoseNoUpdate) {
   EXPECT_EQ(accounts.load("1")->balance(), 100);
 }
 
+TEST_P(RepositoryTest, UnitOfWorkSavesAggregatesOfBothStylesInOneAppend) {
+  Repository<Account> accounts(*store_, {.snapshot_every = 2, .snapshots = snapshots_.get()});
+  Repository<counter::Counter> counters(*store_);
+  ASSERT_TRUE(open_account(accounts, "1", 0).is_ok());
+  auto account = accounts.load("1");
+  auto count = counters.load("c");
+  ASSERT_TRUE(account && count);
+  ASSERT_TRUE(account->deposit(300).is_ok());
+
+  UnitOfWork work(*store_, {.actor = "ada"});
+  accounts.stage(work, *account);
+  counters.stage(work, *count, {counter::Incremented{2}, counter::Incremented{3}});
+  // Nothing moves before the commit.
+  EXPECT_EQ(account->persisted_version(), 1);
+  EXPECT_EQ(count->version, 0);
+  ASSERT_TRUE(work.commit().is_ok());
+
+  EXPECT_EQ(account->version(), 2);
+  EXPECT_TRUE(account->uncommitted().empty());
+  EXPECT_EQ(count->version, 2);
+  EXPECT_EQ(count->state.total, 5);
+  EXPECT_EQ(accounts.load("1")->balance(), 300);
+  EXPECT_EQ(counters.load("c")->state.total, 5);
+  EXPECT_EQ(accounts.stats().snapshots_taken, 1U);  // the unit's save crossed version 2
+
+  // One command id for the unit: every event names the same correlation and cause.
+  auto a = store_->read_stream("account-1", {.from_version = 2});
+  auto c = store_->read_stream("counter-c");
+  ASSERT_TRUE(a && c);
+  ASSERT_EQ(c->events.size(), 2U);
+  const auto meta = nlohmann::json::parse(a->events[0].metadata);
+  EXPECT_EQ(meta["actor"], "ada");
+  for (const RecordedEvent& e : c->events) {
+    EXPECT_EQ(nlohmann::json::parse(e.metadata), meta);
+  }
+  EXPECT_EQ(a->events[0].position.minor() + 1, c->events[0].position.minor());
+  EXPECT_FALSE(work.commit().is_ok());  // a unit commits once
+}
+
+TEST_P(RepositoryTest, UnitOfWorkWithOneStaleAggregateWritesNothing) {
+  Repository<Account> accounts(*store_);
+  Repository<counter::Counter> counters(*store_);
+  ASSERT_TRUE(open_account(accounts, "1", 100).is_ok());
+  auto account = accounts.load("1");
+  auto count = counters.load("c");
+  ASSERT_TRUE(account && count);
+  // Someone else increments the counter after it was loaded.
+  ASSERT_TRUE(counters.execute("c", counter::Increment{7}));
+
+  ASSERT_TRUE(account->withdraw(40).is_ok());
+  UnitOfWork work(*store_);
+  accounts.stage(work, *account);
+  counters.stage(work, *count, {counter::Incremented{1}});
+  Status s = work.commit();
+  EXPECT_EQ(s.code(), StatusCode::kConflict) << s.to_string();
+
+  // Both aggregates are as they were, and the store holds neither change.
+  EXPECT_EQ(account->uncommitted().size(), 1U);
+  EXPECT_EQ(account->persisted_version(), 2);
+  EXPECT_EQ(count->version, 0);
+  EXPECT_EQ(accounts.load("1")->balance(), 100);
+  EXPECT_EQ(counters.load("c")->state.total, 7);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RepositoryTest, ::testing::Values("memory", "sqlite"),
                          [](const auto& info) { return info.param; });
 

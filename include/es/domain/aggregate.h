@@ -81,7 +81,7 @@ class Aggregate : public AggregateBase {
   }
 
   void apply_variant(const EventVariant& event) {
-    std::visit([this](const auto& e) { apply_event(e); }, event);
+    std::visit([this](const auto& e) { this->apply_event(e); }, event);
   }
 
   std::string id_;

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cassert>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "es/domain/command_context.h"
 #include "es/domain/event_set.h"
 #include "es/domain/lru_cache.h"
+#include "es/domain/unit_of_work.h"
 #include "es/domain/upcaster.h"
 #include "es/store/event_store.h"
 #include "es/store/snapshot_store.h"
@@ -103,37 +105,34 @@ class Repository {
 
   // Appends the uncommitted events of one or more imperative aggregates in one atomic append,
   // each expecting the version it was loaded at. On success the aggregates are at their new
-  // versions and have no uncommitted events; on failure they are unchanged.
+  // versions and have no uncommitted events; on failure they are unchanged. For aggregates of
+  // different types, stage each in one UnitOfWork.
   template <typename... Roots>
   requires(ImperativeAggregate<A> && (std::same_as<Roots, Root> && ...)) Status
       save(const CommandContext& context, Roots&... roots) {
-    std::vector<Root*> all{&roots...};
-    std::vector<std::vector<EventData>> encoded;
-    std::vector<std::string> streams;
-    std::vector<Root*> saving;
-    const std::string metadata = context.metadata();
-    for (Root* root : all) {
-      if (root->uncommitted().empty()) continue;
-      auto& events = encoded.emplace_back();
-      for (const EventVariant& e : root->uncommitted()) events.push_back(encode(e, metadata));
-      streams.push_back(stream_of<A>(root->id()));
-      saving.push_back(root);
-    }
-    if (saving.empty()) return Status::ok();
-    std::vector<AppendRequest> requests;
-    for (std::size_t i = 0; i < saving.size(); ++i) {
-      requests.push_back({streams[i], ExpectedVersion::exact(Traits::version(*saving[i])),
-                          encoded[i], context.tenant});
-    }
-    auto results = store_.append(requests);
-    if (!results) return results.error();
-    for (std::size_t i = 0; i < saving.size(); ++i) {
-      const std::int64_t before = Traits::version(*saving[i]);
-      detail::AggregateAccess::mark_committed(*saving[i]);
-      Traits::set_version(*saving[i], (*results)[i].last_version);
-      after_save(streams[i], *saving[i], before);
-    }
-    return Status::ok();
+    UnitOfWork work(store_, context);
+    (stage(work, roots), ...);
+    return work.commit();
+  }
+
+  // Stages the uncommitted events of an imperative aggregate in `work`. When the unit commits,
+  // the aggregate advances as after save(); until then, and if the commit fails, it is unchanged.
+  // `root` must outlive the commit.
+  void stage(UnitOfWork& work, Root& root) requires ImperativeAggregate<A> {
+    std::vector<EventData> events;
+    for (const EventVariant& e : root.uncommitted()) events.push_back(encode(e, work.metadata()));
+    stage_encoded(work, root, Traits::version(root), std::move(events),
+                  [](Root& r) { detail::AggregateAccess::mark_committed(r); });
+  }
+  // Stages `events`, decided from root.state, in `work`. When the unit commits they are folded
+  // into `root`, which then stands at the new version. `root` must outlive the commit.
+  void stage(UnitOfWork& work, Root& root, std::vector<EventVariant> events) requires Decider<A> {
+    std::vector<EventData> encoded;
+    for (const EventVariant& e : events) encoded.push_back(encode(e, work.metadata()));
+    stage_encoded(work, root, root.version, std::move(encoded),
+                  [events = std::move(events)](Root& r) {
+                    for (const EventVariant& e : events) Traits::evolve(r, e);
+                  });
   }
 
   // Imperative style: load, run `command` (Status(A&)), save what it raised; on a conflict,
@@ -161,30 +160,26 @@ class Repository {
   Result<Executed> execute(std::string_view id, const typename D::Command& command,
                            CommandContext context = {}) {
     if (context.command_id.empty()) context.command_id = Uuid::v7().to_string();
-    const std::string stream = stream_of<A>(id);
     for (int attempt = 1;; ++attempt) {
       auto root = load(id);
       if (!root) return root.error();
       auto decided = D::decide(command, root->state);
       if (!decided) return decided.error();
       if (decided->empty()) return Executed{root->version, 0, attempt};
-      const std::string metadata = context.metadata();
-      std::vector<EventData> events;
-      for (const EventVariant& e : *decided) events.push_back(encode(e, metadata));
-      const std::int64_t before = root->version;
-      auto appended = store_.append(stream, ExpectedVersion::exact(before), events, context.tenant);
-      if (appended) {
-        for (const EventVariant& e : *decided) Traits::evolve(*root, e);
-        root->version = appended->last_version;
-        after_save(stream, *root, before);
-        return Executed{root->version, events.size(), attempt};
-      }
-      if (appended.error().code() != StatusCode::kConflict || attempt >= options_.max_attempts) {
-        return appended.error();
+      UnitOfWork work(store_, context);
+      const std::size_t count = decided->size();
+      stage(work, *root, std::move(*decided));
+      Status committed = work.commit();
+      if (committed.is_ok()) return Executed{root->version, count, attempt};
+      if (committed.code() != StatusCode::kConflict || attempt >= options_.max_attempts) {
+        return committed;
       }
       ++stats_.conflict_retries;
     }
   }
+
+  // The store this repository reads and appends to (a UnitOfWork across repositories needs it).
+  [[nodiscard]] EventStore& store() const { return store_; }
 
   [[nodiscard]] RepositoryStats stats() const {
     return {stats_.loads,           stats_.events_replayed,
@@ -200,6 +195,20 @@ class Repository {
     std::atomic<std::uint64_t> loads{0}, events_replayed{0}, snapshot_loads{0},
         snapshot_failures{0}, snapshots_taken{0}, cache_hits{0}, conflict_retries{0};
   };
+
+  // Adds one aggregate's encoded events to `work`. On commit `fold` brings the root up to date,
+  // then its version, snapshot and cache follow.
+  void stage_encoded(UnitOfWork& work, Root& root, std::int64_t before,
+                     std::vector<EventData> events, std::function<void(Root&)> fold) {
+    assert(&work.store() == &store_ && "a unit of work commits to one store");
+    std::string stream = stream_of<A>(Traits::id(root));
+    work.add(stream, ExpectedVersion::exact(before), std::move(events),
+             [this, &root, stream, before, fold = std::move(fold)](const AppendResult& r) {
+               fold(root);
+               Traits::set_version(root, r.last_version);
+               after_save(stream, root, before);
+             });
+  }
 
   static std::string snapshot_type() { return std::string(Traits::kCategory) + ":snapshot"; }
 
