@@ -59,7 +59,12 @@ class Aggregate : public AggregateBase {
   [[nodiscard]] std::span<const EventVariant> uncommitted() const { return uncommitted_; }
 
  protected:
-  Aggregate() = default;
+  // Checked here, where Derived is complete, so a missing apply() fails every aggregate that is
+  // ever constructed, whether or not anything replays it yet.
+  Aggregate() {
+    static_assert((AppliesEvent<Derived, Es> && ...),
+                  "the aggregate has no apply() for one of its events");
+  }
 
   // Applies `event` to the state and records it for the next save.
   template <typename E>
