@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "bank/account.h"
+#include "bank/legacy_events.h"
+#include "bank/upcasters.h"
 #include "es/domain/repository.h"
 #include "es/store/open.h"
 
@@ -33,7 +37,10 @@ es::Status run_demo(const std::string& db_url, std::ostream& out) {
   if (!store) return store.error();
   auto snapshots = es::open_snapshot_store(db_url);
   if (!snapshots) return snapshots.error();
-  es::Repository<Account> accounts(**store, {.snapshot_every = 10, .snapshots = snapshots->get()});
+  // Like any release of the app, the demo reads its accounts through the bank's schema history.
+  const es::Upcasters upcasters = bank::upcasters();
+  es::Repository<Account> accounts(
+      **store, {.snapshot_every = 10, .snapshots = snapshots->get(), .upcasters = &upcasters});
 
   // A suffix so that running the demo twice on one store makes new accounts.
   const std::string run = es::Uuid::v7().to_string().substr(24, 6);
@@ -122,6 +129,31 @@ es::Status run_demo(const std::string& db_url, std::ostream& out) {
       bob, loaded->version(), money(loaded->balance()),
       after.snapshot_loads - before.snapshot_loads, after.events_replayed - before.events_replayed,
       after.snapshots_taken);
+
+  // Carol's account as release 1 stored it, before opening and the first deposit were split and
+  // deposits renamed; withdrawals have not changed since.
+  const std::int64_t opened_with = 10'000, added = 2'550, withdrawn = 1'000;
+  const std::vector<es::EventData> release_1{
+      legacy::encode(
+          legacy::AccountOpenedWithDepositV1{.owner = "Carol", .initial_cents = opened_with}),
+      legacy::encode(legacy::FundsAdded{.amount_cents = added}),
+      es::EventSet<Account::EventVariant>::encode(MoneyWithdrawn{.cents = withdrawn})};
+  const std::string carol = "carol-" + run;
+  const std::string legacy_stream = "account-" + carol;
+  auto written = (*store)->append(legacy_stream, es::ExpectedVersion::no_stream(), release_1);
+  if (!written) return written.error();
+  out << "\nLegacy account " << carol << ", as release 1 stored it:\n";
+  ES_RETURN_IF_ERROR((*store)->visit_stream(legacy_stream, {}, [&](const es::RecordedEvent& e) {
+    out << fmt::format("  v{:<3} {:<34} {}\n", e.version,
+                       fmt::format("{} v{}", e.type, e.schema_version), e.data);
+    return true;
+  }));
+  auto legacy_account = accounts.load(carol);
+  if (!legacy_account) return legacy_account.error();
+  out << fmt::format(
+      "Loaded through bank::upcasters(): owner {}, balance {} ({} + {} - {}), version {}.\n",
+      legacy_account->owner(), money(legacy_account->balance()), money(opened_with), money(added),
+      money(withdrawn), legacy_account->version());
   return es::Status::ok();
 }
 

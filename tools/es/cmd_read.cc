@@ -15,6 +15,7 @@
 #include "event_json.h"
 #include "exit_code.h"
 #include "open_store.h"
+#include "upcasters.h"
 #include "validators.h"
 
 namespace es::cli {
@@ -28,6 +29,7 @@ struct ReadArgs {
   bool backwards = false;
   std::uint64_t limit = kUnlimited;
   std::string as_of;
+  bool upcast = false;
   CLI::Option* from_option = nullptr;
   CLI::Option* as_of_option = nullptr;
 };
@@ -40,37 +42,69 @@ struct ReadAllArgs {
   std::string prefix;
   std::string tenant;
   std::string until;
+  bool upcast = false;
   CLI::Option* tenant_option = nullptr;
   CLI::Option* until_option = nullptr;
 };
 
-// Prints each visited event until `limit`; remembers a failed write to stop the read.
+// Prints each visited event until `limit` stored events, upcast first when `upcasters` is set;
+// remembers a failed write or upcast to stop the read.
 class EventPrinter {
  public:
-  explicit EventPrinter(std::uint64_t limit) : limit_(limit) {}
+  EventPrinter(std::uint64_t limit, const Upcasters* upcasters)
+      : limit_(limit), upcasters_(upcasters) {}
 
   bool operator()(const RecordedEvent& event) {
     if (printed_ == limit_) return false;
-    if (!write_line(std::cout, event_json(event, PayloadMode::kReadable))) {
-      write_failed_ = true;
-      return false;
-    }
+    if (!print(event)) return false;
     return ++printed_ < limit_;
   }
 
   // The exit code once the read returned `status`.
   int finish(const Status& status) {
     if (!status.is_ok()) return report(status);
+    if (!upcast_failure_.is_ok()) return report(upcast_failure_);
     std::cout.flush();
     if (write_failed_ || !std::cout) return report(Status::unavailable("cannot write to stdout"));
     return 0;
   }
 
  private:
+  bool print(const RecordedEvent& event) {
+    if (upcasters_ == nullptr || !upcasters_->applies_to(event.type, event.schema_version)) {
+      return write(event_json(event, PayloadMode::kReadable));
+    }
+    // The stored event becomes as many lines as it upcasts into (none when a step drops it).
+    current_.clear();
+    const Status upcast =
+        upcasters_->upcast({event.type, event.schema_version, event.data}, current_);
+    if (!upcast.is_ok()) {
+      upcast_failure_ = Status(
+          upcast.code(),
+          fmt::format("stream '{}' version {}: {}", event.stream, event.version, upcast.message()));
+      return false;
+    }
+    for (const StoredPayload& payload : current_) {
+      if (!write(upcast_event_json(event, payload))) return false;
+    }
+    return true;
+  }
+
+  bool write(const Json& line) {
+    if (write_line(std::cout, line)) return true;
+    write_failed_ = true;
+    return false;
+  }
+
   std::uint64_t limit_;
+  const Upcasters* upcasters_;
   std::uint64_t printed_ = 0;
   bool write_failed_ = false;
+  Status upcast_failure_;
+  std::vector<StoredPayload> current_;
 };
+
+const Upcasters* upcasters_if(bool upcast) { return upcast ? &compiled_upcasters() : nullptr; }
 
 Result<std::optional<Timestamp>> time_option(const CLI::Option* option, const std::string& text) {
   if (!*option) return std::optional<Timestamp>();
@@ -95,7 +129,7 @@ int run_read(const ReadArgs& args, const GlobalOptions& global) {
   if (info->state == StreamState::kAbsent) {
     return report(Status::not_found(fmt::format("stream '{}' not found", args.stream)));
   }
-  EventPrinter printer(args.limit);
+  EventPrinter printer(args.limit, upcasters_if(args.upcast));
   return printer.finish((*store)->visit_stream(args.stream, options, std::ref(printer)));
 }
 
@@ -117,7 +151,7 @@ int run_read_all(const ReadAllArgs& args, const GlobalOptions& global) {
 
   auto store = open_store(global.db, Access::kRead);
   if (!store) return report(store.error());
-  EventPrinter printer(args.limit);
+  EventPrinter printer(args.limit, upcasters_if(args.upcast));
   return printer.finish((*store)->visit_all(options, std::ref(printer)));
 }
 
@@ -128,7 +162,12 @@ void add_read_commands(CLI::App& app, const GlobalOptions& global, Runner& run) 
       "Prints NDJSON, one event per line: {\"id\",\"stream\",\"version\",\"position\",\"type\",\n"
       "\"schema_version\",\"data\",\"metadata\",\"tenant\",\"recorded_at\"}. data is embedded as\n"
       "JSON; a payload that is not JSON is a string with \"data_encoding\":\"text\" (UTF-8) or\n"
-      "\"base64\". Times are ISO-8601 UTC (2026-01-15T09:30:00Z; a date alone is midnight).";
+      "\"base64\". Times are ISO-8601 UTC (2026-01-15T09:30:00Z; a date alone is midnight).\n"
+      "--upcast prints events as today's code reads them, through the upcasters compiled\n"
+      "into es (the bank example's). A stored event that becomes several prints several\n"
+      "lines, each keeping the stored id, stream, version and position and adding\n"
+      "\"upcast_from\":{\"type\",\"schema_version\"}. --limit and the filters count and match\n"
+      "stored events. An event that fails to upcast stops the read with exit 1.";
 
   auto read = std::make_shared<ReadArgs>();
   CLI::App* sub = app.add_subcommand("read", "Read the events of one stream");
@@ -138,6 +177,7 @@ void add_read_commands(CLI::App& app, const GlobalOptions& global, Runner& run) 
   sub->add_flag("--backwards", read->backwards, "Newest first");
   sub->add_option("--limit", read->limit, "At most this many events")->check(at_least(1));
   read->as_of_option = sub->add_option("--as-of", read->as_of, "The stream as it was at this time");
+  sub->add_flag("--upcast", read->upcast, "Print events upcast to today's schema (see below)");
   sub->footer(std::string(kLineFormat) +
               "\nExit 4 when the stream does not exist; a soft-deleted stream prints nothing;\n"
               "a tombstoned one fails with stream_deleted (exit 1).");
@@ -155,6 +195,7 @@ void add_read_commands(CLI::App& app, const GlobalOptions& global, Runner& run) 
   all->tenant_option = sub->add_option("--tenant", all->tenant, "Only this tenant's events");
   all->until_option =
       sub->add_option("--until", all->until, "Only events recorded at or before this time");
+  sub->add_flag("--upcast", all->upcast, "Print events upcast to today's schema (see below)");
   sub->footer(kLineFormat);
   sub->callback(
       [all, &global, &run] { run = [all, &global] { return run_read_all(*all, global); }; });

@@ -34,6 +34,16 @@ Json event_json(const RecordedEvent& event, PayloadMode mode) {
   return out;
 }
 
+Json upcast_event_json(const RecordedEvent& event, const StoredPayload& current) {
+  Json out = event_json(event, PayloadMode::kReadable);
+  out["type"] = current.type;
+  out["schema_version"] = current.schema_version;
+  out.erase("data_encoding");
+  put_payload(out, "data", current.data, PayloadMode::kReadable);
+  out["upcast_from"] = Json{{"type", event.type}, {"schema_version", event.schema_version}};
+  return out;
+}
+
 Json stream_info_json(const StreamInfo& info) {
   Json out = Json::object();
   out["stream"] = info.stream;

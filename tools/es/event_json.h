@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "es/domain/upcaster.h"
 #include "es/store/append.h"
 #include "es/store/event.h"
 #include "es/store/stream_info.h"
@@ -29,6 +30,11 @@ void put_payload(Json& out, std::string_view key, const std::string& bytes, Payl
 
 // id, stream, version, position, type, schema_version, data, metadata, tenant, recorded_at.
 Json event_json(const RecordedEvent& event, PayloadMode mode);
+
+// One event that upcasting made of the stored `event`: the stored id, stream, version, position,
+// metadata, tenant and time, with `current`'s type, schema_version and data, and
+// "upcast_from": {"type", "schema_version"} naming the stored payload.
+Json upcast_event_json(const RecordedEvent& event, const StoredPayload& current);
 
 // stream, state, version, tenant, created_at, updated_at and retention when any rule is set.
 Json stream_info_json(const StreamInfo& info);
