@@ -24,19 +24,26 @@ Status Upcasters::add(std::string type, std::int32_t schema_version, Step step) 
 
 Status Upcasters::add_json(std::string type, std::int32_t schema_version,
                            std::function<void(nlohmann::json& data)> edit) {
-  return add(std::move(type), schema_version,
-             [edit = std::move(edit)](StoredPayload in) -> Result<std::vector<StoredPayload>> {
-               auto data = nlohmann::json::parse(in.data, nullptr, /*allow_exceptions=*/false);
-               if (data.is_discarded()) {
-                 return Status::invalid_argument("upcasting " +
-                                                 describe(in.type, in.schema_version) +
-                                                 ": the stored data is not JSON");
-               }
-               edit(data);
-               in.data = data.dump();
-               ++in.schema_version;
-               return std::vector<StoredPayload>{std::move(in)};
-             });
+  return add(
+      std::move(type), schema_version,
+      [edit = std::move(edit)](StoredPayload in) -> Result<std::vector<StoredPayload>> {
+        auto data = nlohmann::json::parse(in.data, nullptr, /*allow_exceptions=*/false);
+        if (data.is_discarded()) {
+          return Status::invalid_argument("upcasting " + describe(in.type, in.schema_version) +
+                                          ": the stored data is not JSON");
+        }
+        // A user's edit may meet data of another shape than it expects; nlohmann then
+        // throws, and exceptions must not cross the library's API.
+        try {
+          edit(data);
+        } catch (const nlohmann::json::exception& e) {
+          return Status::invalid_argument("upcasting " + describe(in.type, in.schema_version) +
+                                          ": " + e.what());
+        }
+        in.data = data.dump();
+        ++in.schema_version;
+        return std::vector<StoredPayload>{std::move(in)};
+      });
 }
 
 Status Upcasters::rename(std::string type, std::int32_t schema_version, std::string new_type,

@@ -264,6 +264,21 @@ TEST_P(RepositoryTest, UpcastersRenameReshapeAndSplitStoredEvents) {
   EXPECT_TRUE(a->is_open());
 }
 
+TEST_P(RepositoryTest, AJsonUpcasterMeetingDataOfAnotherShapeFailsTheLoadAsAStatus) {
+  const std::vector<EventData> old{{.type = "bank.Deposit", .data = R"({"euros":"two"})"}};
+  ASSERT_TRUE(store_->append("account-1", ExpectedVersion::no_stream(), old));
+  Upcasters up;
+  ASSERT_TRUE(up.add_json("bank.Deposit", 1, [](nlohmann::json& d) {
+                  d["cents"] = d["euros"].get<int>() * 100;  // throws: "two" is no number
+                }).is_ok());
+  Repository<Account> with(*store_, {.upcasters = &up});
+  auto a = with.load("1");
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(a.error().message().find("bank.Deposit"), std::string_view::npos)
+      << a.error().to_string();
+}
+
 TEST_P(RepositoryTest, TheCacheFastForwardsOverNewerEvents) {
   Repository<Account> cached(*store_, {.cache_size = 10});
   Repository<Account> other(*store_);
