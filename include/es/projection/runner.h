@@ -1,0 +1,68 @@
+// Runners: run a Projection as a Subscription named after it (DESIGN §8).
+//
+//   run_sqlite_projection  exactly-once: the read model lives in a SQLite store file (normally
+//                          the store's own); each batch of events — the handlers' writes through
+//                          es::Tx and the checkpoint — commits in one transaction, so after any
+//                          crash the read model is exactly the fold of the events up to its
+//                          checkpoint. Batching many events per transaction is what makes it fast.
+//   run_projection         at-least-once, for any other read model: the checkpoint is saved after
+//                          each batch, so a crash redelivers the events since the last save;
+//                          handlers must tolerate that (see es/projection/deduplicator.h).
+//   rebuild_*              reset the checkpoint, clear the read model (Projection::on_clear) and
+//                          replay everything up to the head, reporting progress; then return.
+// A running runner of the same projection notices a rebuild (or a second runner) at its next
+// checkpoint save and stops with kConflict.
+//
+// Thread safety: as Subscription; the projection and the store must outlive the runner.
+//
+//   es::Projection<es::Tx> balances("balances");   // … on<MoneyDeposited>(…) …
+//   auto running = es::run_sqlite_projection(*store, "events.db", balances);
+//   running->wait_for(appended.last_position, std::chrono::seconds(5));   // read your writes
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "es/projection/checkpoint_store.h"
+#include "es/projection/projection.h"
+#include "es/projection/subscription.h"
+#include "es/projection/tx.h"
+#include "es/store/sqlite_store.h"
+
+namespace es {
+
+struct ProjectionOptions {
+  // Events per read, and so per transaction of an exactly-once runner. Default 1000.
+  std::uint64_t page_size = 1000;
+  // Stop once caught up instead of going live. Default false (rebuilds set it).
+  bool stop_at_head = false;
+  // As in SubscriptionOptions: reaching the head, falling behind it, and each batch done (the
+  // progress of a rebuild). Default none.
+  std::function<void(const SubscriptionProgress&)> on_caught_up;
+  std::function<void(const SubscriptionProgress&)> on_fell_behind;
+  std::function<void(const SubscriptionProgress&)> on_progress;
+};
+
+// Exactly-once: the read model and the checkpoint `projection.name()` in the SQLite store file
+// at `path`, events from `store`.
+Result<Subscription> run_sqlite_projection(EventStore& store, const std::string& path,
+                                           const Projection<Tx>& projection,
+                                           const ProjectionOptions& options = {},
+                                           const SqliteOptions& sqlite = {});
+// In one transaction: on_start, on_clear and the checkpoint removed; then replays to the head.
+Status rebuild_sqlite_projection(EventStore& store, const std::string& path,
+                                 const Projection<Tx>& projection,
+                                 const ProjectionOptions& options = {},
+                                 const SqliteOptions& sqlite = {});
+
+// At-least-once, with the checkpoint `projection.name()` in `checkpoints`.
+Result<Subscription> run_projection(EventStore& store, CheckpointStore& checkpoints,
+                                    const Projection<>& projection,
+                                    const ProjectionOptions& options = {});
+// Removes the checkpoint, then runs on_clear (a crash in between only redelivers), then replays
+// to the head.
+Status rebuild_projection(EventStore& store, CheckpointStore& checkpoints,
+                          const Projection<>& projection, const ProjectionOptions& options = {});
+
+}  // namespace es

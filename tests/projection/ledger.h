@@ -1,0 +1,42 @@
+// A small read model for the projection tests and the projection child process: account
+// balances in a SQLite table, fed by two typed events, with a third event type it ignores.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "es/domain/event.h"
+#include "es/projection/projection.h"
+#include "es/projection/tx.h"
+#include "es/store/event_store.h"
+
+namespace es::testing {
+
+struct Deposited {
+  std::int64_t cents = 0;
+};
+struct Withdrawn {
+  std::int64_t cents = 0;
+};
+struct Audited {
+  std::string note;
+};
+ES_EVENT(Deposited, "ledger.Deposited", 1, cents)
+ES_EVENT(Withdrawn, "ledger.Withdrawn", 1, cents)
+ES_EVENT(Audited, "ledger.Audited", 1, note)
+
+// Balances per account stream in the table `balances`; `fail_at` makes the handler fail on the
+// event at that position (to test rollback and error reporting).
+Projection<Tx> ledger_projection(std::optional<Position> fail_at = std::nullopt);
+
+// Appends `count` ledger events (deposits, withdrawals and audits) over `accounts` accounts.
+void append_ledger_events(EventStore& store, int count, int accounts = 7);
+
+// "account=cents" lines, by account: what the read model should hold after every event up to
+// and including `upto`, folded straight from the store.
+std::vector<std::string> expected_balances(EventStore& store, Position upto);
+// The same lines as the table in the SQLite file at `path` holds them.
+std::vector<std::string> stored_balances(const std::string& path);
+
+}  // namespace es::testing
