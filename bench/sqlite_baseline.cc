@@ -7,6 +7,8 @@
 
 #include "es/core/time.h"
 #include "es/core/uuid.h"
+#include "es/domain/json_codec.h"
+#include "item_cart.h"
 
 namespace es::bench {
 namespace {
@@ -294,34 +296,39 @@ Result<std::int64_t> SqliteBaseline::append(std::string_view stream, std::int64_
   return version;
 }
 
-Status SqliteBaseline::scan_stream(std::string_view stream, const RowVisitor& visit) {
-  sqlite3_stmt* s = read_stream_.get();
+// The columns one stream scan reads: where version and data are, and which to touch.
+struct SqliteBaseline::StreamColumns {
+  int version;
+  int data;
+  std::uint64_t (*touch)(sqlite3_stmt*);
+};
+
+Status SqliteBaseline::scan(sqlite3_stmt* s, std::string_view stream, StreamColumns columns,
+                            const RowVisitor& visit) {
   Reset reset(s);
   bind_text(s, 1, stream);
   for (;;) {
     const int rc = sqlite3_step(s);
     if (rc == SQLITE_DONE) return Status::ok();
     if (rc != SQLITE_ROW) return fail(reader_.get(), rc, "read stream");
-    touched_ += touched_columns(s);
-    const auto* data = static_cast<const char*>(sqlite3_column_blob(s, 6));
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, 6));
-    visit(sqlite3_column_int64(s, 3), std::string_view(data == nullptr ? "" : data, size));
+    touched_ += columns.touch(s);
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(s, columns.data));
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, columns.data));
+    visit(sqlite3_column_int64(s, columns.version),
+          std::string_view(data == nullptr ? "" : data, size));
   }
 }
 
+Status SqliteBaseline::scan_stream(std::string_view stream, const RowVisitor& visit) {
+  return scan(read_stream_.get(), stream, {3, 6, touched_columns}, visit);
+}
+
 Status SqliteBaseline::scan_stream_payload(std::string_view stream, const RowVisitor& visit) {
-  sqlite3_stmt* s = read_stream_payload_.get();
-  Reset reset(s);
-  bind_text(s, 1, stream);
-  for (;;) {
-    const int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) return Status::ok();
-    if (rc != SQLITE_ROW) return fail(reader_.get(), rc, "read stream");
-    touched_ += text_bytes(s, 1) + static_cast<std::uint64_t>(sqlite3_column_int64(s, 2) & 1);
-    const auto* data = static_cast<const char*>(sqlite3_column_blob(s, 3));
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, 3));
-    visit(sqlite3_column_int64(s, 0), std::string_view(data == nullptr ? "" : data, size));
-  }
+  // Touches type and schema_version, which the library's fold reads too.
+  auto touch = [](sqlite3_stmt* s) {
+    return text_bytes(s, 1) + static_cast<std::uint64_t>(sqlite3_column_int64(s, 2) & 1);
+  };
+  return scan(read_stream_payload_.get(), stream, {0, 3, touch}, visit);
 }
 
 Result<SqliteBaseline::Scan> SqliteBaseline::scan_all(int page) {
@@ -345,6 +352,74 @@ Result<SqliteBaseline::Scan> SqliteBaseline::scan_all(int page) {
     scan.count += static_cast<std::uint64_t>(rows);
     if (rows < page) return scan;
   }
+}
+
+Result<SqliteBaseline::Projected> SqliteBaseline::project_all(int page) {
+  sqlite3* db = writer_.get();
+  for (std::string_view ddl :
+       {"CREATE TABLE IF NOT EXISTS w6_items (stream TEXT PRIMARY KEY, count INTEGER NOT NULL, "
+        "qty INTEGER NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS w6_checkpoint (name TEXT PRIMARY KEY, position INTEGER)",
+        "DELETE FROM w6_items", "INSERT OR REPLACE INTO w6_checkpoint VALUES ('w6', 0)"}) {
+    const std::string text(ddl);
+    const int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return fail(db, rc, ddl.substr(0, 40));
+  }
+  auto read = prepare(db, fmt::format("SELECT {} FROM events WHERE position > ?1 ORDER BY "
+                                      "position LIMIT ?2",
+                                      kEventColumns));
+  auto upsert = prepare(db,
+                        "INSERT INTO w6_items (stream, count, qty) VALUES (?1, 1, ?2) ON CONFLICT "
+                        "(stream) DO UPDATE SET count = count + 1, qty = qty + excluded.qty");
+  auto save = prepare(db, "UPDATE w6_checkpoint SET position = ?1 WHERE name = 'w6'");
+  auto total = prepare(db, "SELECT sum(count) FROM w6_items");
+  for (auto* stmt : {&read, &upsert, &save, &total}) {
+    if (!*stmt) return stmt->error();
+  }
+  Projected out;
+  std::int64_t last = 0;
+  ItemAdded item;
+  for (int rows = page; rows == page;) {
+    rows = 0;
+    {
+      Reset reset_begin(begin_.get());
+      if (const int rc = sqlite3_step(begin_.get()); rc != SQLITE_DONE)
+        return fail(db, rc, "begin");
+    }
+    Reset reset_read(read->get());
+    sqlite3_bind_int64(read->get(), 1, last);
+    sqlite3_bind_int64(read->get(), 2, page);
+    for (int rc = sqlite3_step(read->get()); rc != SQLITE_DONE; rc = sqlite3_step(read->get())) {
+      if (rc != SQLITE_ROW) return fail(db, rc, "project: read");
+      sqlite3_stmt* s = read->get();
+      last = sqlite3_column_int64(s, 0);
+      touched_ += touched_columns(s);
+      ++rows;
+      const auto* type = reinterpret_cast<const char*>(sqlite3_column_text(s, 4));
+      if (std::string_view(type) != "ItemAdded") continue;
+      const std::string_view data(static_cast<const char*>(sqlite3_column_blob(s, 6)),
+                                  static_cast<std::size_t>(sqlite3_column_bytes(s, 6)));
+      ES_RETURN_IF_ERROR(json_decode(data, item));
+      Reset reset_upsert(upsert->get());
+      bind_text(upsert->get(), 1,
+                {reinterpret_cast<const char*>(sqlite3_column_text(s, 2)),
+                 static_cast<std::size_t>(sqlite3_column_bytes(s, 2))});
+      sqlite3_bind_int64(upsert->get(), 2, item.qty);
+      if (const int u = sqlite3_step(upsert->get()); u != SQLITE_DONE) {
+        return fail(db, u, "project: upsert");
+      }
+    }
+    Reset reset_save(save->get());
+    sqlite3_bind_int64(save->get(), 1, last);
+    if (const int rc = sqlite3_step(save->get()); rc != SQLITE_DONE) return fail(db, rc, "save");
+    Reset reset_commit(commit_.get());
+    if (const int rc = sqlite3_step(commit_.get()); rc != SQLITE_DONE)
+      return fail(db, rc, "commit");
+    out.events += static_cast<std::uint64_t>(rows);
+  }
+  if (const int rc = sqlite3_step(total->get()); rc != SQLITE_ROW) return fail(db, rc, "total");
+  out.count = sqlite3_column_int64(total->get(), 0);
+  return out;
 }
 
 Result<std::int64_t> SqliteBaseline::event_count() {

@@ -58,6 +58,16 @@ class SqliteBaseline {
   };
   Result<Scan> scan_all(int page);
 
+  // W6: a catch-up projection of every row, as the library's exactly-once runner does it: per
+  // `page` rows one transaction holding the page's SELECT (every column touched), an UPSERT into
+  // w6_items (stream, count, qty) per ItemAdded decoded with the JSON codec, and the
+  // checkpoint's UPDATE.
+  struct Projected {
+    std::uint64_t events = 0;  // rows read
+    std::int64_t count = 0;    // sum(count) of w6_items afterwards
+  };
+  Result<Projected> project_all(int page);
+
   // For verification: rows in the events table; the version in a stream's row (0 when absent).
   Result<std::int64_t> event_count();
   Result<std::int64_t> stream_version(std::string_view stream);
@@ -72,7 +82,11 @@ class SqliteBaseline {
   using Db = std::unique_ptr<sqlite3, Closer>;
   using Stmt = std::unique_ptr<sqlite3_stmt, Finalizer>;
 
+  struct StreamColumns;
+
   explicit SqliteBaseline(std::string path) : path_(std::move(path)) {}
+  Status scan(sqlite3_stmt* s, std::string_view stream, StreamColumns columns,
+              const RowVisitor& visit);
   Status open();
   Result<Stmt> prepare(sqlite3* db, std::string_view sql);
   Status fail(sqlite3* db, int rc, std::string_view what);
