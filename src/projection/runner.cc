@@ -10,10 +10,24 @@ SubscriptionOptions subscription_options(const ProjectionOptions& options, Event
   out.filter = std::move(filter);
   out.page_size = options.page_size;
   out.stop_at_head = options.stop_at_head;
+  out.group = options.group;
   out.on_caught_up = options.on_caught_up;
   out.on_fell_behind = options.on_fell_behind;
   out.on_progress = options.on_progress;
   return out;
+}
+
+Result<std::string> checkpoint_name(const std::string& projection_name,
+                                    const ProjectionOptions& options) {
+  if (!options.group) return projection_name;
+  ES_RETURN_IF_ERROR(options.group->validate());
+  return options.group->checkpoint_name(projection_name);
+}
+
+Status refuse_group_rebuild(const ProjectionOptions& options) {
+  if (!options.group) return Status::ok();
+  return Status::invalid_argument(
+      "a rebuild replays the whole read model: run it without a consumer group");
 }
 
 Status run_to_head(Result<Subscription> subscription) {
@@ -39,6 +53,7 @@ Result<Subscription> run_projection(EventStore& store, CheckpointStore& checkpoi
 
 Status rebuild_projection(EventStore& store, CheckpointStore& checkpoints,
                           const Projection<>& projection, const ProjectionOptions& options) {
+  ES_RETURN_IF_ERROR(detail::refuse_group_rebuild(options));
   ES_RETURN_IF_ERROR(checkpoints.remove(projection.name()));
   ES_RETURN_IF_ERROR(projection.clear());
   ProjectionOptions replay = options;

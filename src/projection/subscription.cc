@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 #include <variant>
+#include <vector>
 
 namespace es {
 namespace {
@@ -93,6 +94,7 @@ class Subscription::Impl {
       auto page = store_.read_all(read);
       if (!page) return page.error();
       record_head(std::max(*head, page->end ? page->next : *head));
+      if (options_.group) drop_other_members_streams(page->events);
       if (!page->events.empty() || page->next != read.from) {
         ES_RETURN_IF_ERROR(deliver(*page, read.from, stop));
         read.from = page->next;
@@ -114,6 +116,10 @@ class Subscription::Impl {
       record_head(*woke);
     }
     return Status::ok();
+  }
+
+  void drop_other_members_streams(std::vector<RecordedEvent>& events) const {
+    std::erase_if(events, [&](const RecordedEvent& e) { return !options_.group->owns(e.stream); });
   }
 
   // Hands one page to the handler, saves the checkpoint as far as the handler got, and
@@ -203,6 +209,10 @@ Result<std::unique_ptr<Subscription::Impl>> make_impl(
     EventStore& store, SubscriptionOptions options,
     std::variant<EventHandler, BatchHandler> handler) {
   if (options.page_size == 0) return Status::invalid_argument("page_size must be at least 1");
+  if (options.group) {
+    ES_RETURN_IF_ERROR(options.group->validate());
+    if (!options.name.empty()) options.name = options.group->checkpoint_name(options.name);
+  }
   if (!options.name.empty() && options.checkpoints == nullptr) {
     return Status::invalid_argument("subscription '" + options.name +
                                     "' has a name but no checkpoint store");

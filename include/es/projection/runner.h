@@ -22,9 +22,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "es/projection/checkpoint_store.h"
+#include "es/projection/consumer_group.h"
 #include "es/projection/projection.h"
 #include "es/projection/subscription.h"
 #include "es/projection/tx.h"
@@ -37,6 +39,10 @@ struct ProjectionOptions {
   std::uint64_t page_size = 1000;
   // Stop once caught up instead of going live. Default false (rebuilds set it).
   bool stop_at_head = false;
+  // Run as member k of n of a consumer group (es/projection/consumer_group.h): only this
+  // member's streams are handled, under the checkpoint "<projection name>/k-of-n". Default none.
+  // Rebuilds refuse a group (kInvalidArgument): one runner replays the whole read model.
+  std::optional<ConsumerGroup> group;
   // As in SubscriptionOptions: reaching the head, falling behind it, and each batch done (the
   // progress of a rebuild). Default none.
   std::function<void(const SubscriptionProgress&)> on_caught_up;

@@ -23,12 +23,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "es/core/position.h"
 #include "es/core/result.h"
 #include "es/projection/checkpoint_store.h"
+#include "es/projection/consumer_group.h"
 #include "es/store/event_store.h"
 
 namespace es {
@@ -59,6 +61,10 @@ struct SubscriptionOptions {
   CheckpointStore* checkpoints = nullptr;
   // Only matching events reach the handler; the others still advance the checkpoint.
   EventFilter filter;
+  // As one member of a consumer group, only the events of this member's streams reach the
+  // handler (the others still advance the checkpoint), and the checkpoint is named
+  // group->checkpoint_name(name). Default none: every stream.
+  std::optional<ConsumerGroup> group;
   // Events per read, and so at most per batch and per checkpoint save. Default 1000.
   std::uint64_t page_size = 1000;
   // Stop (with an ok status) once the feed's head is reached, instead of going live. Default

@@ -48,6 +48,8 @@ Result<Subscription> run_sqlite_projection(EventStore& store, const std::string&
                                            const Projection<Tx>& projection,
                                            const ProjectionOptions& options,
                                            const SqliteOptions& sqlite) {
+  auto name = detail::checkpoint_name(projection.name(), options);
+  if (!name) return name.error();
   auto runner = open_runner(path, sqlite);
   if (!runner) return runner.error();
   std::shared_ptr<SqliteRunner> r = *runner;
@@ -55,19 +57,20 @@ Result<Subscription> run_sqlite_projection(EventStore& store, const std::string&
     Tx tx(r->tx);
     return projection.start(tx);
   }));
-  auto saved = r->table.load(projection.name());
+  auto saved = r->table.load(*name);
   if (!saved) return saved.error();
   r->saved = *saved;
   SubscriptionOptions subscription = detail::subscription_options(options, projection.filter());
   subscription.from = r->saved.value_or(Position::start());
   return Subscription::start_batched(
-      store, std::move(subscription), [r, &projection](const Batch& batch) -> Status {
+      store, std::move(subscription),
+      [r, &projection, checkpoint = *name](const Batch& batch) -> Status {
         ES_RETURN_IF_ERROR(in_transaction(*r, [&]() -> Status {
           Tx tx(r->tx);
           for (const RecordedEvent& e : batch.events) {
             ES_RETURN_IF_ERROR(projection.handle(e, tx));
           }
-          return r->table.save(projection.name(), r->saved, batch.next);
+          return r->table.save(checkpoint, r->saved, batch.next);
         }));
         r->saved = batch.next;
         return Status::ok();
@@ -77,6 +80,7 @@ Result<Subscription> run_sqlite_projection(EventStore& store, const std::string&
 Status rebuild_sqlite_projection(EventStore& store, const std::string& path,
                                  const Projection<Tx>& projection, const ProjectionOptions& options,
                                  const SqliteOptions& sqlite) {
+  ES_RETURN_IF_ERROR(detail::refuse_group_rebuild(options));
   {
     auto runner = open_runner(path, sqlite);
     if (!runner) return runner.error();
