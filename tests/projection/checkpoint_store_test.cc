@@ -92,17 +92,23 @@ TEST_P(CheckpointStoreTest, RejectsEmptyAndOverlongNames) {
             StatusCode::kInvalidArgument);
 }
 
-TEST_P(CheckpointStoreTest, ASavedCheckpointSurvivesReopening) {
-  ES_ASSERT_OK(checkpoints().save("balances", std::nullopt, Position(0, 42)));
-  if (!is_sqlite()) GTEST_SKIP() << "a memory checkpoint store lives only as long as its object";
-  checkpoints_.reset();
-  auto reopened = open_checkpoints();
-  auto loaded = reopened->load("balances");
+ES_INSTANTIATE_FOR_EVERY_BACKEND(CheckpointStoreTest);
+
+// Only a SQLite checkpoint store outlives its object.
+TEST(SqliteCheckpointStore, ASavedCheckpointSurvivesReopening) {
+  TempDir dir;
+  const std::string path = dir.file("events.db");
+  {
+    auto checkpoints = open_sqlite_checkpoint_store(path);
+    ES_ASSERT_OK(checkpoints);
+    ES_ASSERT_OK((*checkpoints)->save("balances", std::nullopt, Position(0, 42)));
+  }
+  auto reopened = open_sqlite_checkpoint_store(path);
+  ES_ASSERT_OK(reopened);
+  auto loaded = (*reopened)->load("balances");
   ES_ASSERT_OK(loaded);
   EXPECT_EQ(*loaded, std::optional<Position>(Position(0, 42)));
 }
-
-ES_INSTANTIATE_FOR_EVERY_BACKEND(CheckpointStoreTest);
 
 }  // namespace
 }  // namespace es::testing
