@@ -11,6 +11,8 @@ SubscriptionOptions subscription_options(const ProjectionOptions& options, Event
   out.page_size = options.page_size;
   out.stop_at_head = options.stop_at_head;
   out.group = options.group;
+  out.dead_letters = options.dead_letters;
+  out.retry = options.retry;
   out.on_caught_up = options.on_caught_up;
   out.on_fell_behind = options.on_fell_behind;
   out.on_progress = options.on_progress;

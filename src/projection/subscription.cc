@@ -9,8 +9,13 @@
 #include <variant>
 #include <vector>
 
+#include "projection/dead_letter_delivery.h"
+
 namespace es {
 namespace {
+
+using Delivery =
+    std::variant<EventHandler, BatchHandler, std::unique_ptr<detail::DeadLetterDelivery>>;
 
 // Longest single wait for an append; the loop then simply reads again.
 constexpr std::chrono::milliseconds kLiveWait{500};
@@ -19,9 +24,8 @@ constexpr std::chrono::milliseconds kLiveWait{500};
 
 class Subscription::Impl {
  public:
-  Impl(EventStore& store, SubscriptionOptions options,
-       std::variant<EventHandler, BatchHandler> handler, std::optional<Position> saved,
-       Position from)
+  Impl(EventStore& store, SubscriptionOptions options, Delivery handler,
+       std::optional<Position> saved, Position from)
       : store_(store), options_(std::move(options)), handler_(std::move(handler)), saved_(saved) {
     progress_.delivered = from;
     progress_.head = from;
@@ -87,7 +91,9 @@ class Subscription::Impl {
     ReadAllOptions read{
         .from = progress().delivered, .max_count = options_.page_size, .filter = options_.filter};
     bool caught_up = false;
+    const auto* dead_letters = std::get_if<std::unique_ptr<detail::DeadLetterDelivery>>(&handler_);
     while (!stop.stop_requested()) {
+      if (dead_letters != nullptr) ES_RETURN_IF_ERROR((*dead_letters)->redeliver(stop));
       // Read before the page, so it is a lower bound of the head the page saw.
       auto head = store_.head_position();
       if (!head) return head.error();
@@ -128,12 +134,18 @@ class Subscription::Impl {
     Position reached = from;
     std::uint64_t handled = 0;
     Status status;
-    if (auto* batch = std::get_if<BatchHandler>(&handler_)) {
+    if (const auto* batch = std::get_if<BatchHandler>(&handler_)) {
       status = (*batch)(Batch{page.events, page.next});
       if (status.is_ok()) {
         reached = page.next;
         handled = page.events.size();
       }
+    } else if (const auto* dead_letters =
+                   std::get_if<std::unique_ptr<detail::DeadLetterDelivery>>(&handler_)) {
+      detail::DeadLetterDelivery::Outcome outcome{.reached = from};
+      status = (*dead_letters)->deliver(page.events, page.next, stop, outcome);
+      reached = outcome.reached;
+      handled = outcome.handled;
     } else {
       const EventHandler& handler = std::get<EventHandler>(handler_);
       bool stopped = false;
@@ -190,7 +202,7 @@ class Subscription::Impl {
 
   EventStore& store_;
   const SubscriptionOptions options_;
-  const std::variant<EventHandler, BatchHandler> handler_;
+  const Delivery handler_;
   std::optional<Position> saved_;  // the checkpoint as stored: what the next save expects
 
   mutable std::mutex mutex_;
@@ -205,10 +217,34 @@ class Subscription::Impl {
 
 namespace {
 
-Result<std::unique_ptr<Subscription::Impl>> make_impl(
-    EventStore& store, SubscriptionOptions options,
-    std::variant<EventHandler, BatchHandler> handler) {
+// With a dead-letter store, a plain handler is delivered through the callback sink.
+Status wrap_for_dead_letters(EventStore& store, const SubscriptionOptions& options,
+                             Delivery& handler) {
+  if (options.dead_letters == nullptr ||
+      std::holds_alternative<std::unique_ptr<detail::DeadLetterDelivery>>(handler)) {
+    return Status::ok();
+  }
+  if (options.name.empty()) {
+    return Status::invalid_argument("a subscription with dead letters needs a name");
+  }
+  auto* plain = std::get_if<EventHandler>(&handler);
+  if (plain == nullptr) {
+    return Status::invalid_argument(
+        "start_batched cannot park single events: use start() with dead letters");
+  }
+  handler = std::make_unique<detail::DeadLetterDelivery>(
+      store, options.name, options.retry,
+      detail::make_callback_sink(std::move(*plain), *options.dead_letters, options.name));
+  return Status::ok();
+}
+
+Result<std::unique_ptr<Subscription::Impl>> make_impl(EventStore& store,
+                                                      SubscriptionOptions options,
+                                                      Delivery handler) {
   if (options.page_size == 0) return Status::invalid_argument("page_size must be at least 1");
+  if (options.retry.max_attempts == 0) {
+    return Status::invalid_argument("retry.max_attempts must be at least 1");
+  }
   if (options.group) {
     ES_RETURN_IF_ERROR(options.group->validate());
     if (!options.name.empty()) options.name = options.group->checkpoint_name(options.name);
@@ -223,6 +259,7 @@ Result<std::unique_ptr<Subscription::Impl>> make_impl(
     if (!loaded) return loaded.error();
     saved = *loaded;
   }
+  ES_RETURN_IF_ERROR(wrap_for_dead_letters(store, options, handler));
   const Position from = saved.value_or(options.from);
   auto impl = std::make_unique<Subscription::Impl>(store, std::move(options), std::move(handler),
                                                    saved, from);
@@ -245,6 +282,20 @@ Result<Subscription> Subscription::start_batched(EventStore& store, Subscription
   if (!impl) return impl.error();
   return Subscription(std::move(*impl));
 }
+
+namespace detail {
+
+Result<Subscription> start_with_sink(EventStore& store, SubscriptionOptions options,
+                                     std::string subscription, std::unique_ptr<DeliverySink> sink) {
+  const RetryPolicy retry = options.retry;
+  auto impl = make_impl(
+      store, std::move(options),
+      std::make_unique<DeadLetterDelivery>(store, std::move(subscription), retry, std::move(sink)));
+  if (!impl) return impl.error();
+  return Subscription(std::move(*impl));
+}
+
+}  // namespace detail
 
 Subscription::Subscription(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Subscription::Subscription(Subscription&&) noexcept = default;

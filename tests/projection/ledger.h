@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,10 @@ Projection<Tx> ledger_projection(std::optional<Position> fail_at = std::nullopt)
 void append_ledger_events(EventStore& store, int count, int accounts = 7);
 
 // "account=cents" lines, by account: what the read model should hold after every event up to
-// and including `upto`, folded straight from the store.
-std::vector<std::string> expected_balances(EventStore& store, Position upto);
+// and including `upto`, folded straight from the store — leaving out, for each stream in
+// `parked`, its events from the given position on (they were dead-lettered).
+std::vector<std::string> expected_balances(EventStore& store, Position upto,
+                                           const std::map<std::string, Position>& parked = {});
 // The same lines as the table in the SQLite file at `path` holds them.
 std::vector<std::string> stored_balances(const std::string& path);
 

@@ -27,7 +27,9 @@
 
 #include "es/projection/checkpoint_store.h"
 #include "es/projection/consumer_group.h"
+#include "es/projection/dead_letter_store.h"
 #include "es/projection/projection.h"
+#include "es/projection/retry_policy.h"
 #include "es/projection/subscription.h"
 #include "es/projection/tx.h"
 #include "es/store/sqlite_store.h"
@@ -43,6 +45,14 @@ struct ProjectionOptions {
   // member's streams are handled, under the checkpoint "<projection name>/k-of-n". Default none.
   // Rebuilds refuse a group (kInvalidArgument): one runner replays the whole read model.
   std::optional<ConsumerGroup> group;
+  // Where events a handler keeps failing on are parked (es/projection/dead_letter_store.h),
+  // under the checkpoint name, after `retry`. run_projection parks into this store;
+  // run_sqlite_projection parks into the `dead_letters` table of the read-model file, inside its
+  // transactions — pass open_sqlite_dead_letter_store(path) of that file to list, retry and
+  // discard them. Default none: a handler error stops the runner.
+  DeadLetterStore* dead_letters = nullptr;
+  // Attempts and backoff before an event is parked; only with dead_letters.
+  RetryPolicy retry;
   // As in SubscriptionOptions: reaching the head, falling behind it, and each batch done (the
   // progress of a rebuild). Default none.
   std::function<void(const SubscriptionProgress&)> on_caught_up;

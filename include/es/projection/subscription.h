@@ -8,7 +8,10 @@
 // delivered batch (compare-and-set: a second runner under the same name stops with kConflict).
 // Delivery is at-least-once: after a crash, the events since the last save come again. Events a
 // filter drops still advance the checkpoint. A handler error stops the subscription; the error
-// is kept in status() and nothing after the failing event is delivered.
+// is kept in status() and nothing after the failing event is delivered — unless it has a
+// dead-letter store: then the event is retried as `retry` says and parked, the later events of
+// its stream are parked behind it, the other streams go on, and letters marked for redelivery
+// are handed to the handler before the next page (es/projection/dead_letter_store.h).
 //
 // Thread safety: the handler and callbacks run on the subscription's thread, one at a time; the
 // methods of Subscription may be called from any thread. The store (and checkpoint store) must
@@ -31,6 +34,8 @@
 #include "es/core/result.h"
 #include "es/projection/checkpoint_store.h"
 #include "es/projection/consumer_group.h"
+#include "es/projection/dead_letter_store.h"
+#include "es/projection/retry_policy.h"
 #include "es/store/event_store.h"
 
 namespace es {
@@ -65,6 +70,12 @@ struct SubscriptionOptions {
   // handler (the others still advance the checkpoint), and the checkpoint is named
   // group->checkpoint_name(name). Default none: every stream.
   std::optional<ConsumerGroup> group;
+  // Where events the handler keeps failing on are parked, under the checkpoint name (needs a
+  // name; not with start_batched). Default none: a handler error stops the subscription.
+  DeadLetterStore* dead_letters = nullptr;
+  // How often and how patiently a failing event is retried before it is parked; only with
+  // dead_letters. Default: see RetryPolicy.
+  RetryPolicy retry;
   // Events per read, and so at most per batch and per checkpoint save. Default 1000.
   std::uint64_t page_size = 1000;
   // Stop (with an ok status) once the feed's head is reached, instead of going live. Default
@@ -78,6 +89,15 @@ struct SubscriptionOptions {
   // Called after each delivered batch; for progress reporting. Default none.
   std::function<void(const SubscriptionProgress&)> on_progress;
 };
+
+class Subscription;
+namespace detail {
+class DeliverySink;
+// For the exactly-once runner: a subscription delivering through its own transactional sink,
+// parking under the name `subscription`.
+Result<Subscription> start_with_sink(EventStore& store, SubscriptionOptions options,
+                                     std::string subscription, std::unique_ptr<DeliverySink> sink);
+}  // namespace detail
 
 class Subscription {
  public:
@@ -113,6 +133,8 @@ class Subscription {
   class Impl;
 
  private:
+  friend Result<Subscription> detail::start_with_sink(EventStore&, SubscriptionOptions, std::string,
+                                                      std::unique_ptr<detail::DeliverySink>);
   explicit Subscription(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

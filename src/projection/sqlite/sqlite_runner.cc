@@ -3,6 +3,7 @@
 #include "es/projection/runner.h"
 #include "projection/runner_options.h"
 #include "projection/sqlite/checkpoint_table.h"
+#include "projection/sqlite/dead_letter_sink.h"
 #include "projection/sqlite/tx_impl.h"
 #include "store/sqlite/schema.h"
 
@@ -62,6 +63,19 @@ Result<Subscription> run_sqlite_projection(EventStore& store, const std::string&
   r->saved = *saved;
   SubscriptionOptions subscription = detail::subscription_options(options, projection.filter());
   subscription.from = r->saved.value_or(Position::start());
+  if (options.dead_letters != nullptr) {
+    auto sink =
+        sqlite::make_sqlite_sink(r->conn, {.owner = r,
+                                           .tx = &r->tx,
+                                           .checkpoints = &r->table,
+                                           .saved = &r->saved,
+                                           .checkpoint_name = *name,
+                                           .handle = [&projection](const RecordedEvent& e, Tx& tx) {
+                                             return projection.handle(e, tx);
+                                           }});
+    if (!sink) return sink.error();
+    return detail::start_with_sink(store, std::move(subscription), *name, std::move(*sink));
+  }
   return Subscription::start_batched(
       store, std::move(subscription),
       [r, &projection, checkpoint = *name](const Batch& batch) -> Status {

@@ -61,6 +61,24 @@ CREATE TABLE checkpoints (
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3 -> 4: events parked by subscriptions (es/projection/dead_letter_store.h). A rowid table:
+    // rows are parked in position order, so rowid order is position order per subscription.
+    R"sql(
+CREATE TABLE dead_letters (
+  id           INTEGER PRIMARY KEY,
+  subscription TEXT NOT NULL,
+  position     TEXT NOT NULL,
+  stream       TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  event_id     TEXT NOT NULL,
+  type         TEXT NOT NULL,
+  error        TEXT NOT NULL,
+  attempts     INTEGER NOT NULL,
+  redeliver    INTEGER NOT NULL DEFAULT 0,
+  parked_at    INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX dead_letters_subscription_position ON dead_letters(subscription, position);
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,59 @@
+#include "es/projection/dead_letter_store.h"
+
+namespace es {
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 256;
+
+Status validate_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameBytes) {
+    return Status::invalid_argument("subscription name must be 1-256 bytes");
+  }
+  return Status::ok();
+}
+
+// An empty name selects every subscription.
+Status validate_optional_name(std::string_view name) {
+  return name.empty() ? Status::ok() : validate_name(name);
+}
+
+}  // namespace
+
+Status DeadLetterStore::park(const DeadLetter& letter) {
+  ES_RETURN_IF_ERROR(validate_name(letter.subscription));
+  return do_park(letter);
+}
+
+Result<std::vector<DeadLetter>> DeadLetterStore::list(std::string_view subscription) {
+  ES_RETURN_IF_ERROR(validate_optional_name(subscription));
+  return do_list(subscription);
+}
+
+Result<std::uint64_t> DeadLetterStore::count(std::string_view subscription) {
+  ES_RETURN_IF_ERROR(validate_optional_name(subscription));
+  return do_count(subscription);
+}
+
+Result<std::uint64_t> DeadLetterStore::retry(std::string_view subscription,
+                                             const std::optional<std::string>& stream) {
+  ES_RETURN_IF_ERROR(validate_name(subscription));
+  return do_retry(subscription, stream);
+}
+
+Result<std::uint64_t> DeadLetterStore::discard(std::string_view subscription,
+                                               const std::optional<std::string>& stream) {
+  ES_RETURN_IF_ERROR(validate_name(subscription));
+  return do_discard(subscription, stream);
+}
+
+Status DeadLetterStore::remove(const DeadLetter& letter) {
+  ES_RETURN_IF_ERROR(validate_name(letter.subscription));
+  return do_remove(letter);
+}
+
+Status DeadLetterStore::keep(const DeadLetter& letter) {
+  ES_RETURN_IF_ERROR(validate_name(letter.subscription));
+  return do_keep(letter);
+}
+
+}  // namespace es

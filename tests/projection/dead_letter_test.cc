@@ -1,0 +1,268 @@
+// Dead letters on every backend: a failing event is retried, then parked with the later events
+// of its stream while other streams go on and the checkpoint advances; retry redelivers the
+// parked events in order and empties the queue; discard forgets them; the exactly-once runner
+// parks inside its transactions.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include "es/projection/dead_letter_store.h"
+#include "es/projection/runner.h"
+#include "es/projection/subscription.h"
+#include "projection/ledger.h"
+#include "projection/projection_backends.h"
+
+namespace es::testing {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr milliseconds kPatience{60'000};
+constexpr RetryPolicy kQuickRetry{
+    .max_attempts = 3, .initial_backoff = milliseconds(1), .max_backoff = milliseconds(2)};
+
+// A handler that fails on every event of one stream from one version on, while `broken`, and
+// records what it handled.
+class Picky {
+ public:
+  Picky(std::string stream, std::int64_t from_version)
+      : stream_(std::move(stream)), from_version_(from_version) {}
+
+  Status handle(const RecordedEvent& e) {
+    std::lock_guard lock(mutex_);
+    if (broken_ && e.stream == stream_ && e.version >= from_version_) {
+      ++failures_;
+      return Status::unavailable("the mail server is down");
+    }
+    handled_[e.stream].push_back(e.version);
+    return Status::ok();
+  }
+  void fix() {
+    std::lock_guard lock(mutex_);
+    broken_ = false;
+  }
+  std::map<std::string, std::vector<std::int64_t>> handled() const {
+    std::lock_guard lock(mutex_);
+    return handled_;
+  }
+  int failures() const {
+    std::lock_guard lock(mutex_);
+    return failures_;
+  }
+
+ private:
+  const std::string stream_;
+  const std::int64_t from_version_;
+  mutable std::mutex mutex_;
+  bool broken_ = true;
+  int failures_ = 0;
+  std::map<std::string, std::vector<std::int64_t>> handled_;
+};
+
+std::vector<std::int64_t> versions(std::int64_t first, std::int64_t last) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t v = first; v <= last; ++v) out.push_back(v);
+  return out;
+}
+
+class DeadLetterTest : public ProjectionTest {
+ protected:
+  void SetUp() override {
+    ProjectionTest::SetUp();
+    if (is_sqlite()) {
+      auto opened = open_sqlite_dead_letter_store(store_path());
+      ES_ASSERT_OK(opened);
+      letters_ = std::move(*opened);
+    } else {
+      letters_ = make_memory_dead_letter_store();
+    }
+  }
+
+  // Five events in each of the streams a, b and c, interleaved.
+  void append_interleaved() {
+    for (int round = 0; round < 5; ++round) {
+      for (const char* stream : {"a", "b", "c"}) {
+        ES_ASSERT_OK(store().append(stream, ExpectedVersion::any(), make_events(1)));
+      }
+    }
+  }
+  Position head() {
+    auto h = store().head_position();
+    EXPECT_TRUE(h.has_value());
+    return h.value_or(Position::start());
+  }
+  // Runs the subscription "mailer" with dead letters to the head and returns how it ended.
+  Status run_to_head(Picky& picky, std::uint64_t page_size = 4) {
+    SubscriptionOptions options{.name = "mailer",
+                                .checkpoints = &checkpoints(),
+                                .dead_letters = letters_.get(),
+                                .retry = kQuickRetry,
+                                .page_size = page_size,
+                                .stop_at_head = true};
+    auto sub = Subscription::start(store(), options,
+                                   [&picky](const RecordedEvent& e) { return picky.handle(e); });
+    if (!sub) return sub.error();
+    EXPECT_TRUE(sub->wait_stopped(kPatience));
+    return sub->status();
+  }
+
+  DeadLetterStore& letters() { return *letters_; }
+  std::unique_ptr<DeadLetterStore> letters_;
+};
+
+TEST_P(DeadLetterTest, AFailingEventIsRetriedThenParkedWithItsStreamWhileOtherStreamsGoOn) {
+  append_interleaved();
+  Picky picky("b", 2);
+  ES_ASSERT_OK(run_to_head(picky));
+
+  EXPECT_EQ(picky.failures(), 3) << "three attempts, then parked";
+  const auto handled = picky.handled();
+  EXPECT_EQ(handled.at("a"), versions(1, 5));
+  EXPECT_EQ(handled.at("c"), versions(1, 5));
+  EXPECT_EQ(handled.at("b"), versions(1, 1));
+  auto checkpoint = checkpoints().load("mailer");
+  ES_ASSERT_OK(checkpoint);
+  EXPECT_EQ(*checkpoint, std::optional<Position>(head())) << "moved past the parked events";
+
+  auto parked = letters().list("mailer");
+  ES_ASSERT_OK(parked);
+  ASSERT_EQ(parked->size(), 4U);
+  EXPECT_EQ((*parked)[0].stream, "b");
+  EXPECT_EQ((*parked)[0].version, 2);
+  EXPECT_EQ((*parked)[0].attempts, 3U);
+  EXPECT_NE((*parked)[0].error.find("the mail server is down"), std::string::npos);
+  for (std::size_t i = 1; i < parked->size(); ++i) {
+    EXPECT_EQ((*parked)[i].version, static_cast<std::int64_t>(i) + 2);
+    EXPECT_EQ((*parked)[i].attempts, 0U) << "parked behind, never called";
+    EXPECT_EQ((*parked)[i].error, "parked behind " + (*parked)[0].position.to_string());
+    EXPECT_LT((*parked)[i - 1].position, (*parked)[i].position);
+  }
+  auto depth = letters().count("mailer");
+  ES_ASSERT_OK(depth);
+  EXPECT_EQ(*depth, 4U);
+  EXPECT_EQ(letters().count("someone-else").value_or(99), 0U);
+}
+
+TEST_P(DeadLetterTest, RetryRedeliversTheParkedEventsInOrderAndEmptiesTheQueue) {
+  append_interleaved();
+  Picky picky("b", 2);
+  ES_ASSERT_OK(run_to_head(picky));
+  ES_ASSERT_OK(store().append("b", ExpectedVersion::any(), make_events(1)));  // parked behind too
+
+  // Marked while still broken: redelivery fails again and the letters stay, with the new error.
+  auto marked = letters().retry("mailer", "b");
+  ES_ASSERT_OK(marked);
+  EXPECT_EQ(*marked, 4U);
+  ES_ASSERT_OK(run_to_head(picky));
+  auto still = letters().list("mailer");
+  ES_ASSERT_OK(still);
+  ASSERT_EQ(still->size(), 5U);
+  EXPECT_FALSE((*still)[0].redeliver);
+  EXPECT_EQ((*still)[0].attempts, 6U);
+  EXPECT_TRUE((*still)[1].redeliver) << "behind a letter that failed again: not tried";
+
+  picky.fix();
+  ES_ASSERT_OK(letters().retry("mailer"));
+  ES_ASSERT_OK(run_to_head(picky));
+  EXPECT_EQ(picky.handled().at("b"), versions(1, 6)) << "redelivered in order";
+  EXPECT_EQ(letters().count("mailer").value_or(99), 0U);
+
+  ES_ASSERT_OK(store().append("b", ExpectedVersion::any(), make_events(1)));
+  ES_ASSERT_OK(run_to_head(picky));
+  EXPECT_EQ(picky.handled().at("b"), versions(1, 7)) << "the stream flows again";
+}
+
+TEST_P(DeadLetterTest, DiscardForgetsAStreamsLettersAndItsLaterEventsFlowAgain) {
+  append_interleaved();
+  Picky picky("b", 2);
+  ES_ASSERT_OK(run_to_head(picky));
+  auto other = letters().discard("mailer", "a");
+  ES_ASSERT_OK(other);
+  EXPECT_EQ(*other, 0U);
+  auto discarded = letters().discard("mailer", "b");
+  ES_ASSERT_OK(discarded);
+  EXPECT_EQ(*discarded, 4U);
+  EXPECT_EQ(letters().count().value_or(99), 0U);
+
+  picky.fix();
+  ES_ASSERT_OK(store().append("b", ExpectedVersion::any(), make_events(1)));
+  ES_ASSERT_OK(run_to_head(picky));
+  EXPECT_EQ(picky.handled().at("b"), (std::vector<std::int64_t>{1, 6}));
+}
+
+TEST_P(DeadLetterTest, ParkingIsIdempotentSoARedeliveredPageParksNothingTwice) {
+  const DeadLetter letter{.subscription = "mailer",
+                          .stream = "b",
+                          .version = 2,
+                          .position = head(),
+                          .type = "test.Happened",
+                          .error = "boom",
+                          .attempts = 3,
+                          .parked_at = now()};
+  ES_ASSERT_OK(letters().park(letter));
+  ES_ASSERT_OK(letters().park(letter));
+  EXPECT_EQ(letters().count("mailer").value_or(99), 1U);
+  EXPECT_EQ(letters().park({}).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_P(DeadLetterTest, OptionsNeedANameAPlainHandlerAndAtLeastOneAttempt) {
+  auto ok = [](const RecordedEvent&) { return Status::ok(); };
+  EXPECT_EQ(Subscription::start(store(), {.dead_letters = letters_.get()}, ok).error().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      Subscription::start_batched(
+          store(), {.name = "n", .checkpoints = &checkpoints(), .dead_letters = letters_.get()},
+          [](const Batch&) { return Status::ok(); })
+          .error()
+          .code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(Subscription::start(store(), {.retry = {.max_attempts = 0}}, ok).error().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_P(DeadLetterTest, TheExactlyOnceRunnerParksInItsTransactionsAndARetryEqualsARebuild) {
+  append_ledger_events(store(), 600);
+  const auto stored = read_everything(store());
+  const RecordedEvent& failing = stored[123];  // a deposit or withdrawal
+  ASSERT_NE(failing.type, "ledger.Audited");
+  auto model_letters = open_sqlite_dead_letter_store(store_path());
+  ES_ASSERT_OK(model_letters);
+  const ProjectionOptions options{.page_size = 50,
+                                  .stop_at_head = true,
+                                  .dead_letters = model_letters->get(),
+                                  .retry = kQuickRetry};
+  const Projection<Tx> broken = ledger_projection(failing.position);
+  auto running = run_sqlite_projection(store(), store_path(), broken, options);
+  ES_ASSERT_OK(running);
+  ASSERT_TRUE(running->wait_stopped(kPatience));
+  ES_ASSERT_OK(running->status());
+
+  // The read model holds every event but the failing stream's from the failing event on.
+  EXPECT_EQ(stored_balances(store_path()),
+            expected_balances(store(), head(), {{failing.stream, failing.position}}));
+  auto parked = (*model_letters)->list("ledger");
+  ES_ASSERT_OK(parked);
+  ASSERT_FALSE(parked->empty());
+  EXPECT_EQ(parked->front().position, failing.position);
+  for (const DeadLetter& letter : *parked) EXPECT_EQ(letter.stream, failing.stream);
+  auto model_checkpoints = open_sqlite_checkpoint_store(store_path());
+  ES_ASSERT_OK(model_checkpoints);
+  auto checkpoint = (*model_checkpoints)->load("ledger");
+  ES_ASSERT_OK(checkpoint);
+  EXPECT_EQ(*checkpoint, std::optional<Position>(head()));
+
+  ES_ASSERT_OK((*model_letters)->retry("ledger"));
+  const Projection<Tx> fixed = ledger_projection();
+  auto again = run_sqlite_projection(store(), store_path(), fixed, options);
+  ES_ASSERT_OK(again);
+  ASSERT_TRUE(again->wait_stopped(kPatience));
+  ES_ASSERT_OK(again->status());
+  EXPECT_EQ((*model_letters)->count("ledger").value_or(99), 0U);
+  EXPECT_EQ(stored_balances(store_path()), expected_balances(store(), head()));
+}
+
+ES_INSTANTIATE_FOR_EVERY_BACKEND(DeadLetterTest);
+
+}  // namespace
+}  // namespace es::testing
