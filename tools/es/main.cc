@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   es::cli::add_import_command(app, global, run);
   es::cli::add_bench_command(app, global, run);
   es::cli::add_demo_command(app, global, run);
+  es::cli::add_dlq_command(app, global, run);
 
   try {
     app.parse(argc, argv);

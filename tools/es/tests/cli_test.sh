@@ -62,7 +62,7 @@ TIME='^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$'
 section "help and usage"
 expect 0 "$ES" --help
 check '"append" in text and "import" in text and "Exit codes" in text'
-for cmd in append read read-all streams stats delete tombstone export import bench demo; do
+for cmd in append read read-all streams stats delete tombstone export import bench demo dlq; do
   expect 0 "$ES" "$cmd" --help
   grep -q "Usage: es $cmd" "$OUT" || fail "help of $cmd"
 done
@@ -363,6 +363,46 @@ grep -q 'Loaded through bank::upcasters(): owner Carol, balance 115.50' "$OUT" |
 
 section "bench"
 expect 2 "$ES" --db memory: bench --workload W9
+
+section "dlq"
+expect 0 "$ES" --db dlq.db append order-1 T '{"n":1}'
+# Letters as a subscription parks them (the dead_letters table of docs/storage-sqlite.md).
+python3 - <<'PY'
+import sqlite3
+db = sqlite3.connect("dlq.db")
+rows = [("mailer", "1", "order-1", 1, "boom", 3), ("mailer", "2", "order-1", 2, "parked behind 1", 0),
+        ("mailer", "3", "order-2", 1, "boom", 3), ("audit", "3", "order-2", 1, "nope", 1)]
+for sub, pos, stream, version, error, attempts in rows:
+    db.execute("INSERT INTO dead_letters (subscription, position, stream, version, event_id, type,"
+               " error, attempts, parked_at) VALUES (?, ?, ?, ?,"
+               " '0190b6e4-6f1a-7c3d-9a41-1b2c3d4e5f60', 'T', ?, ?, 1764000000000000)",
+               (sub, pos, stream, version, error, attempts))
+db.commit()
+PY
+expect 0 "$ES" --db dlq.db dlq list
+check 'len(lines) == 4 and [l["subscription"] for l in lines] == ["mailer", "mailer", "mailer", "audit"]'
+expect 0 "$ES" --db dlq.db dlq list --name mailer
+check 'len(lines) == 3 and lines[0]["stream"] == "order-1" and lines[0]["attempts"] == 3 and lines[0]["error"] == "boom" and lines[1]["version"] == 2 and not lines[0]["redeliver"]'
+check 're.match(r"'"$TIME"'", lines[0]["parked_at"]) and lines[0]["position"] == "1"'
+expect 0 "$ES" --db dlq.db dlq list --name nobody
+check 'text == ""'
+expect 0 "$ES" --db dlq.db dlq retry mailer --stream order-1
+check 'obj == {"subscription": "mailer", "stream": "order-1", "marked": 2}'
+expect 0 "$ES" --db dlq.db dlq list --name mailer
+check '[l["redeliver"] for l in lines] == [True, True, False]'
+expect 4 "$ES" --db dlq.db dlq retry mailer --stream order-9
+error_is "not_found"
+expect 0 "$ES" --db dlq.db dlq discard mailer
+check 'obj == {"subscription": "mailer", "stream": None, "discarded": 3}'
+expect 4 "$ES" --db dlq.db dlq discard mailer
+expect 0 "$ES" --db dlq.db dlq list
+check 'len(lines) == 1 and lines[0]["subscription"] == "audit"'
+expect 2 "$ES" --db dlq.db dlq
+error_is "usage:"
+expect 2 "$ES" --db dlq.db dlq retry
+expect 4 "$ES" --db no-such.db dlq list
+expect 1 "$ES" --db memory: dlq list
+error_is "SQLite store file"
 
 if [[ $FAILED != 0 ]]; then
   echo "cli_test: FAILED"
