@@ -21,4 +21,10 @@ Status run_w4(RunContext& ctx);  // read the whole store in global order, pages 
 // snapshot_workload.cc
 Status run_w3s(RunContext& ctx);  // loads with snapshots: 10,000 vs 1,000,000 events
 
+// projection_workloads.cc
+Status run_w6(RunContext& ctx);  // exactly-once catch-up of the whole store into a read model
+
+// latency_workload.cc
+Status run_w7(RunContext& ctx);  // append -> handler latency, in process and across processes
+
 }  // namespace es::bench

@@ -35,6 +35,7 @@ struct RunContext {
   EventStore& store;
   SnapshotStore& snapshots;  // the store's own (same file, or in memory)
   std::string backend;       // as StoreStats names it: "sqlite", "memory"
+  std::string path;          // the store's SQLite file; empty for other backends
   SqliteBaseline* baseline;  // null when the backend has none or it was turned off
   double scale;
   std::ostream& out;

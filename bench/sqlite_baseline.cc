@@ -365,9 +365,11 @@ Result<SqliteBaseline::Projected> SqliteBaseline::project_all(int page) {
     const int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return fail(db, rc, ddl.substr(0, 40));
   }
-  auto read = prepare(db, fmt::format("SELECT {} FROM events WHERE position > ?1 ORDER BY "
-                                      "position LIMIT ?2",
-                                      kEventColumns));
+  // Read as the library does: on a read connection of its own, outside the write transaction.
+  auto read =
+      prepare(reader_.get(), fmt::format("SELECT {} FROM events WHERE position > ?1 ORDER BY "
+                                         "position LIMIT ?2",
+                                         kEventColumns));
   auto upsert = prepare(db,
                         "INSERT INTO w6_items (stream, count, qty) VALUES (?1, 1, ?2) ON CONFLICT "
                         "(stream) DO UPDATE SET count = count + 1, qty = qty + excluded.qty");
@@ -390,7 +392,7 @@ Result<SqliteBaseline::Projected> SqliteBaseline::project_all(int page) {
     sqlite3_bind_int64(read->get(), 1, last);
     sqlite3_bind_int64(read->get(), 2, page);
     for (int rc = sqlite3_step(read->get()); rc != SQLITE_DONE; rc = sqlite3_step(read->get())) {
-      if (rc != SQLITE_ROW) return fail(db, rc, "project: read");
+      if (rc != SQLITE_ROW) return fail(reader_.get(), rc, "project: read");
       sqlite3_stmt* s = read->get();
       last = sqlite3_column_int64(s, 0);
       touched_ += touched_columns(s);

@@ -59,9 +59,9 @@ class SqliteBaseline {
   Result<Scan> scan_all(int page);
 
   // W6: a catch-up projection of every row, as the library's exactly-once runner does it: per
-  // `page` rows one transaction holding the page's SELECT (every column touched), an UPSERT into
-  // w6_items (stream, count, qty) per ItemAdded decoded with the JSON codec, and the
-  // checkpoint's UPDATE.
+  // `page` rows, the page's SELECT on the read connection (every column touched) and one write
+  // transaction holding an UPSERT into w6_items (stream, count, qty) per ItemAdded decoded with
+  // the JSON codec, and the checkpoint's UPDATE.
   struct Projected {
     std::uint64_t events = 0;  // rows read
     std::int64_t count = 0;    // sum(count) of w6_items afterwards

@@ -21,7 +21,7 @@ struct Workload {
 };
 
 // The order BENCHMARKS.md runs them in, whatever order they were asked for.
-constexpr std::array<Workload, 7> kWorkloads = {{
+constexpr std::array<Workload, 9> kWorkloads = {{
     {"W1", run_w1},
     {"W2", run_w2},
     {"W3", run_w3},
@@ -29,6 +29,8 @@ constexpr std::array<Workload, 7> kWorkloads = {{
     {"W4", run_w4},
     {"W5", run_w5},
     {"W5c", run_w5c},
+    {"W6", run_w6},
+    {"W7", run_w7},
 }};
 
 bool same_name(std::string_view a, std::string_view b) {
@@ -40,7 +42,7 @@ bool same_name(std::string_view a, std::string_view b) {
 
 Result<std::vector<const Workload*>> select(const std::vector<std::string>& names) {
   if (names.empty())
-    return Status::invalid_argument("no workload named: give W1..W5, W3s, W5c or all");
+    return Status::invalid_argument("no workload named: give W1..W7, W3s, W5c or all");
   std::vector<bool> chosen(kWorkloads.size(), false);
   for (const std::string& name : names) {
     if (same_name(name, "all")) {
@@ -50,8 +52,8 @@ Result<std::vector<const Workload*>> select(const std::vector<std::string>& name
     const auto it = std::find_if(kWorkloads.begin(), kWorkloads.end(),
                                  [&](const Workload& w) { return same_name(w.name, name); });
     if (it == kWorkloads.end()) {
-      return Status::invalid_argument(
-          fmt::format("unknown workload '{}': expected W1, W2, W3, W3s, W4, W5, W5c or all", name));
+      return Status::invalid_argument(fmt::format(
+          "unknown workload '{}': expected W1, W2, W3, W3s, W4, W5, W5c, W6, W7 or all", name));
     }
     chosen[static_cast<std::size_t>(it - kWorkloads.begin())] = true;
   }
@@ -101,6 +103,7 @@ Status run_workloads(const WorkloadOptions& options, std::ostream& out) {
   RunContext ctx{.store = **store,
                  .snapshots = **snapshots,
                  .backend = stats->backend,
+                 .path = stats->backend == "sqlite" ? sqlite_path(options.db_url) : std::string(),
                  .baseline = baseline.get(),
                  .scale = options.scale,
                  .out = out};

@@ -1,5 +1,5 @@
-// The workloads of ../shared/BENCHMARKS.md (W1-W5, W5c), run against any store URL, each next to
-// the raw-engine baseline doing the same rows and transactions in the same process.
+// The workloads of ../shared/BENCHMARKS.md (W1-W7, W3s, W5c), run against any store URL, each next
+// to the raw-engine baseline doing the same rows and transactions in the same process.
 #pragma once
 
 #include <ostream>
@@ -12,7 +12,7 @@ namespace es::bench {
 
 struct WorkloadOptions {
   std::string db_url;                  // as es::open takes it; the store must be new or empty
-  std::vector<std::string> workloads;  // "W1".."W5", "W5c"; {"all"} for every one
+  std::vector<std::string> workloads;  // "W1".."W7", "W3s", "W5c"; {"all"} for every one
   double scale = 1.0;                  // multiplies every event count (0.1 for a smoke run)
   bool baseline = true;                // also run the raw-engine baseline
 };

@@ -68,7 +68,10 @@ class Projection {
                 [handler = std::move(handler)](const RecordedEvent& recorded, std::string_view type,
                                                std::int32_t schema_version, std::string_view data,
                                                Context&... context) -> Status {
-                  std::variant<E> decoded;
+                  // One decode target per thread and type, reused: decoding into it keeps its
+                  // strings' capacity, so a catch-up allocates nothing per event. A runner calls
+                  // handle() one event at a time, and the envelope does not outlive the call.
+                  thread_local std::variant<E> decoded;
                   ES_RETURN_IF_ERROR(
                       EventSet<std::variant<E>>::decode(type, schema_version, data, decoded));
                   const Envelope<E> envelope{std::get<E>(decoded), recorded};

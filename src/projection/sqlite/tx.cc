@@ -36,8 +36,14 @@ Status TxImpl::fail(Status status) {
 }
 
 Result<sqlite3_stmt*> TxImpl::prepare(std::string_view sql) {
+  // A handler usually runs the same statement event after event: one comparison, no lookup.
+  if (sql == last_sql_) return last_stmt_;
   auto it = cache_.find(sql);
-  if (it != cache_.end()) return it->second.get();
+  if (it != cache_.end()) {
+    last_sql_ = it->first;
+    last_stmt_ = it->second.get();
+    return last_stmt_;
+  }
   sqlite3_stmt* raw = nullptr;
   const int rc = sqlite3_prepare_v3(conn_.get(), sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
@@ -45,7 +51,10 @@ Result<sqlite3_stmt*> TxImpl::prepare(std::string_view sql) {
   if (rc != SQLITE_OK) {
     return sqlite::error_status(conn_.get(), rc, fmt::format("prepare '{}'", sql));
   }
-  return cache_.emplace(std::string(sql), std::move(stmt)).first->second.get();
+  it = cache_.emplace(std::string(sql), std::move(stmt)).first;
+  last_sql_ = it->first;
+  last_stmt_ = it->second.get();
+  return last_stmt_;
 }
 
 Status TxImpl::bind(sqlite3_stmt* stmt, std::span<const SqlValue> values) {
@@ -77,12 +86,10 @@ Status TxImpl::run(std::string_view sql, std::span<const SqlValue> values,
   auto stmt = prepare(sql);
   if (!stmt) return fail(stmt.error());
   sqlite3_stmt* s = *stmt;
+  // No sqlite3_clear_bindings: bind() sets every parameter of each run (it checks the count).
   struct Reset {
     sqlite3_stmt* s;
-    ~Reset() {
-      sqlite3_reset(s);
-      sqlite3_clear_bindings(s);
-    }
+    ~Reset() { sqlite3_reset(s); }
   } reset{s};
   if (Status bound = bind(s, values); !bound.is_ok()) return fail(std::move(bound));
   current_ = s;

@@ -43,6 +43,8 @@ class TxImpl {
 
   sqlite::Connection& conn_;
   std::map<std::string, StatementPtr, std::less<>> cache_;
+  std::string_view last_sql_;  // a key of cache_ (map keys do not move) and its statement
+  sqlite3_stmt* last_stmt_ = nullptr;
   sqlite3_stmt* current_ = nullptr;  // the statement whose row a Row reads
   Status failure_;
 };
