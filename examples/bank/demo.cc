@@ -6,8 +6,10 @@
 
 #include "bank/account.h"
 #include "bank/legacy_events.h"
+#include "bank/read_models.h"
 #include "bank/upcasters.h"
 #include "es/domain/repository.h"
+#include "es/projection/runner.h"
 #include "es/store/open.h"
 
 namespace bank {
@@ -28,6 +30,71 @@ std::int64_t apply_to_balance(std::int64_t balance, const es::RecordedEvent& e) 
   if (const auto* d = std::get_if<MoneyDeposited>(&event)) return balance + d->cents;
   if (const auto* w = std::get_if<MoneyWithdrawn>(&event)) return balance - w->cents;
   return balance;
+}
+
+// The SQLite file behind a store URL, or empty for "memory:" (es/store/open.h).
+std::string sqlite_path(std::string_view url) {
+  if (url == "memory:") return {};
+  if (url.starts_with("sqlite:")) url.remove_prefix(7);
+  return std::string(url);
+}
+
+// The read models catch up with the store, are shown, and then follow a live deposit: the
+// caller waits for the projection to reach its own append before reading (read your writes).
+es::Status show_read_models(es::EventStore& store, es::Repository<Account>& accounts,
+                            const es::Upcasters& upcasters, const std::string& db_url,
+                            const std::string& run, const std::string& depositor,
+                            std::ostream& out) {
+  const std::string path = sqlite_path(db_url);
+  if (path.empty()) {
+    out << "\nRead models: skipped, they live in the store's SQLite file (not memory:).\n";
+    return es::Status::ok();
+  }
+  constexpr std::chrono::seconds kPatience{30};
+  const es::Projection<es::Tx> balances = balances_projection(upcasters);
+  const es::Projection<es::Tx> daily = daily_totals_projection(upcasters);
+  auto balances_running = es::run_sqlite_projection(store, path, balances);
+  if (!balances_running) return balances_running.error();
+  auto daily_running = es::run_sqlite_projection(store, path, daily);
+  if (!daily_running) return daily_running.error();
+  auto head = store.head_position();
+  if (!head) return head.error();
+  if (!balances_running->wait_for(*head, kPatience) || !daily_running->wait_for(*head, kPatience)) {
+    return balances_running->status().is_ok() ? daily_running->status()
+                                              : balances_running->status();
+  }
+  auto rows = query_balances(path);
+  if (!rows) return rows.error();
+  out << "\nRead model bank_balances (exactly-once, in " << path << "), this run's accounts:\n";
+  for (const BalanceRow& row : *rows) {
+    if (!row.account.ends_with(run)) continue;
+    out << fmt::format("  {:<14} {:<6} {:>10}{}\n", row.account, row.owner, money(row.cents),
+                       row.closed ? "  closed" : "");
+  }
+  auto days = query_daily_totals(path);
+  if (!days) return days.error();
+  out << "Read model bank_daily_totals, every run:\n";
+  for (const DailyTotalRow& day : *days) {
+    out << fmt::format("  {}  deposited {:>10} in {:>3}, withdrawn {:>10} in {:>3}\n", day.day,
+                       money(day.deposited_cents), day.deposits, money(day.withdrawn_cents),
+                       day.withdrawals);
+  }
+
+  auto deposited = accounts.execute(depositor, [](Account& a) { return a.deposit(4'200); });
+  if (!deposited) return deposited.error();
+  head = store.head_position();
+  if (!head) return head.error();
+  if (!balances_running->wait_for(*head, kPatience)) return balances_running->status();
+  rows = query_balances(path);
+  if (!rows) return rows.error();
+  for (const BalanceRow& row : *rows) {
+    if (row.account != depositor) continue;
+    out << fmt::format(
+        "{} deposits 42.00; after wait_for(position {}) the read model shows {} at once.\n",
+        depositor, head->to_string(), money(row.cents));
+  }
+  ES_RETURN_IF_ERROR(balances_running->stop());
+  return daily_running->stop();
 }
 
 }  // namespace
@@ -154,7 +221,7 @@ es::Status run_demo(const std::string& db_url, std::ostream& out) {
       "Loaded through bank::upcasters(): owner {}, balance {} ({} + {} - {}), version {}.\n",
       legacy_account->owner(), money(legacy_account->balance()), money(opened_with), money(added),
       money(withdrawn), legacy_account->version());
-  return es::Status::ok();
+  return show_read_models(**store, accounts, upcasters, db_url, run, bob, out);
 }
 
 }  // namespace bank

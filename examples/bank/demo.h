@@ -1,7 +1,8 @@
 // The bank demo behind `es demo`: accounts, deposits, an atomic transfer, a rejected
 // withdrawal, a command retried after a concurrent modification, balances, a temporal query,
-// one account's history event by event, a load from a snapshot, and an account written by an
-// older release loaded through the upcasters — on any store URL.
+// one account's history event by event, a load from a snapshot, an account written by an
+// older release loaded through the upcasters — on any store URL — and, on SQLite, the balances
+// and daily-totals read models (bank/read_models.h) caught up, shown, and read after a write.
 #pragma once
 
 #include <ostream>

@@ -11,8 +11,9 @@ void add_demo_command(CLI::App& app, const GlobalOptions& global, Runner& run) {
   auto* cmd = app.add_subcommand(
       "demo",
       "Run the bank example: accounts, a transfer, a rejected withdrawal, a retried "
-      "conflict, balances now and in the past, a history, a snapshot load and an account of an "
-      "older release loaded through the upcasters");
+      "conflict, balances now and in the past, a history, a snapshot load, an account of an "
+      "older release loaded through the upcasters, and the balances and daily-totals read "
+      "models (SQLite)");
   cmd->callback([&global, &run] {
     run = [&global] {
       const Status status = bank::run_demo(global.db, std::cout);
