@@ -35,13 +35,13 @@ class BankReadModelsTest : public ::testing::Test {
   void SetUp() override { ASSERT_NE(store_, nullptr); }
 
   // Opens `id` and moves money on it; `i` varies the amounts. Tracks what was moved.
-  void busy_account(const std::string& id, int i) {
+  void busy_account(const std::string& id, std::int64_t i) {
     run(id, [&](Account& a) {
       ES_RETURN_IF_ERROR(a.open("Owner " + id, 1'000));
       return a.deposit(10'000 + i);
     });
     deposited_ += 10'000 + i;
-    for (int k = 0; k < 5; ++k) {
+    for (std::int64_t k = 0; k < 5; ++k) {
       run(id, [&](Account& a) { return a.deposit(100 * (k + 1)); });
       deposited_ += 100 * (k + 1);
       run(id, [&](Account& a) { return a.withdraw(7 * (k + i + 1)); });

@@ -24,6 +24,8 @@ void add_export_command(CLI::App& app, const GlobalOptions& global, Runner& run)
 void add_import_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_bench_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_demo_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_tail_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_projections_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_dlq_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 
 }  // namespace es::cli

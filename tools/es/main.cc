@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   es::cli::add_import_command(app, global, run);
   es::cli::add_bench_command(app, global, run);
   es::cli::add_demo_command(app, global, run);
+  es::cli::add_tail_command(app, global, run);
+  es::cli::add_projections_command(app, global, run);
   es::cli::add_dlq_command(app, global, run);
 
   try {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "es/core/result.h"
@@ -18,5 +19,8 @@ enum class Access : std::uint8_t {
 // `url` as es::open takes it: a file path, sqlite:PATH or memory:.
 Result<std::unique_ptr<EventStore>> open_store(std::string_view url, Access access,
                                                const OpenOptions& options = {});
+
+// The SQLite file `url` names (a path or sqlite:PATH), or empty for another backend (memory:).
+std::string sqlite_file(std::string_view url);
 
 }  // namespace es::cli

@@ -361,8 +361,67 @@ grep -q 'bank.AccountOpenedWithDeposit v1' "$OUT" || fail "the demo does not sho
 grep -q 'Loaded through bank::upcasters(): owner Carol, balance 115.50' "$OUT" ||
   fail "the demo's legacy account did not load with its balance"
 
+expect 0 "$ES" --db demo.db demo
+grep -q 'Read model bank_balances' "$OUT" || fail "the demo does not show the balances read model"
+grep -q 'the read model shows' "$OUT" || fail "the demo does not read its own write"
+expect 0 "$ES" --db demo.db projections
+check '{l["name"] for l in lines} == {"bank-balances", "bank-daily-totals"} and all(l["caught_up"] for l in lines)'
+
 section "bench"
 expect 2 "$ES" --db memory: bench --workload W9
+
+section "tail and projections"
+# wait_lines FILE N: waits (at most 60 s) until FILE holds N lines.
+wait_lines() {
+  local deadline=$((SECONDS + 60))
+  while (($(wc -l <"$1") < $2 && SECONDS < deadline)); do sleep 0.05; done
+}
+T=tail.db
+expect 0 "$ES" --db $T append acct-0 bank.Deposited '{"n":0}'
+"$ES" --db $T tail --name follower >tail1.ndjson 2>tail1.err &
+TAIL=$!
+# Another process appends while the tail catches up and goes live.
+for i in $(seq 1 30); do
+  "$ES" --db $T append "acct-$((i % 3))" bank.Deposited "{\"n\":$i}" >/dev/null || fail "append $i"
+done
+wait_lines tail1.ndjson 31
+kill -TERM $TAIL
+rc=0 && wait $TAIL || rc=$?
+[[ $rc == 0 ]] || fail "tail exited $rc on SIGTERM: $(cat tail1.err)"
+check '[l["data"]["n"] for l in lines] == list(range(31))' tail1.ndjson
+check 'all(set(l) == {"id","stream","version","position","type","schema_version","data","metadata","tenant","recorded_at"} for l in lines)' tail1.ndjson
+check '[int(l["position"]) for l in lines] == sorted(int(l["position"]) for l in lines)' tail1.ndjson
+expect 0 "$ES" --db $T read-all
+python3 -c 'import json, sys; a, b = ([json.loads(l) for l in open(f)] for f in sys.argv[1:]); sys.exit(a != b)' \
+  "$OUT" tail1.ndjson || fail "tail's lines differ from read-all's"
+
+expect 0 "$ES" --db $T projections
+check 'len(lines) == 1 and lines[0]["name"] == "follower" and lines[0]["caught_up"] and lines[0]["events_behind"] == 0'
+for i in 31 32 33; do expect 0 "$ES" --db $T append acct-9 bank.Deposited "{\"n\":$i}"; done
+expect 0 "$ES" --db $T append acct-9 bank.Audited '{"n":-1}'
+expect 0 "$ES" --db $T projections
+check 'lines[0]["events_behind"] == 4 and not lines[0]["caught_up"] and lines[0]["head"] != lines[0]["position"]'
+
+# Restarted under the same name: only what came since, nothing lost, nothing twice.
+"$ES" --db $T tail --name follower --type bank.Deposited >tail2.ndjson 2>tail2.err &
+TAIL=$!
+wait_lines tail2.ndjson 3
+expect 0 "$ES" --db $T append acct-9 bank.Deposited '{"n":34}'
+wait_lines tail2.ndjson 4
+kill -INT $TAIL
+rc=0 && wait $TAIL || rc=$?
+[[ $rc == 0 ]] || fail "tail exited $rc on SIGINT: $(cat tail2.err)"
+check '[l["data"]["n"] for l in lines] == [31, 32, 33, 34]' tail2.ndjson
+
+# A closed stdout ends the tail cleanly; --from and --category select.
+rc=0
+timeout 60 "$ES" --db $T tail --category acct --from 3 | head -n 2 >tail3.ndjson || rc=$?
+[[ $rc == 0 ]] || fail "tail | head exited $rc"
+check '[int(l["position"]) for l in lines] == [4, 5] and all(l["stream"].startswith("acct-") for l in lines)' tail3.ndjson
+expect 2 "$ES" --db $T tail --from nowhere
+expect 4 "$ES" --db missing.db tail
+expect 0 "$ES" --help
+check '"tail" in text and "projections" in text'
 
 section "dlq"
 expect 0 "$ES" --db dlq.db append order-1 T '{"n":1}'
