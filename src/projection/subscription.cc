@@ -32,7 +32,7 @@ class Subscription::Impl {
   }
 
   void start() {
-    thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+    thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
   }
 
   Status stop() {

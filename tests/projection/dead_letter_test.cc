@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -171,6 +172,33 @@ TEST_P(DeadLetterTest, RetryRedeliversTheParkedEventsInOrderAndEmptiesTheQueue) 
   ES_ASSERT_OK(store().append("b", ExpectedVersion::any(), make_events(1)));
   ES_ASSERT_OK(run_to_head(picky));
   EXPECT_EQ(picky.handled().at("b"), versions(1, 7)) << "the stream flows again";
+}
+
+TEST_P(DeadLetterTest, ARunningSubscriptionRedeliversLettersMarkedWhileItIsLive) {
+  append_interleaved();
+  Picky picky("b", 2);
+  std::promise<void> redelivered;
+  std::atomic<bool> fixed{false};
+  SubscriptionOptions options{.name = "mailer",
+                              .checkpoints = &checkpoints(),
+                              .dead_letters = letters_.get(),
+                              .retry = kQuickRetry};
+  auto sub = Subscription::start(store(), options, [&](const RecordedEvent& e) {
+    Status status = picky.handle(e);
+    if (status.is_ok() && fixed && e.stream == "b" && e.version == 5) redelivered.set_value();
+    return status;
+  });
+  ES_ASSERT_OK(sub);
+  ASSERT_TRUE(sub->wait_for(head(), kPatience));
+  EXPECT_EQ(letters().count("mailer").value_or(0), 4U);
+
+  picky.fix();
+  fixed = true;
+  ES_ASSERT_OK(letters().retry("mailer", "b"));
+  ASSERT_EQ(redelivered.get_future().wait_for(kPatience), std::future_status::ready);
+  ES_ASSERT_OK(sub->stop());
+  EXPECT_EQ(picky.handled().at("b"), versions(1, 5));
+  EXPECT_EQ(letters().count("mailer").value_or(99), 0U);
 }
 
 TEST_P(DeadLetterTest, DiscardForgetsAStreamsLettersAndItsLaterEventsFlowAgain) {
