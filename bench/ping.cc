@@ -13,13 +13,15 @@ std::int64_t steady_ns() {
       .count();
 }
 
-Status append_pings(EventStore& store, const std::string& stream, std::uint64_t count) {
+Status append_pings(EventStore& store, const std::string& stream, std::uint64_t count,
+                    std::vector<std::int64_t>* returned_ns) {
   for (std::uint64_t seq = 0; seq < count; ++seq) {
     const std::vector<EventData> event{
         {.type = std::string(kPingType),
          .data = fmt::format(R"({{"seq":{},"sent_ns":{}}})", seq, steady_ns())}};
     auto appended = store.append(stream, ExpectedVersion::any(), event);
     if (!appended) return appended.error();
+    if (returned_ns != nullptr) returned_ns->push_back(steady_ns());
   }
   return Status::ok();
 }

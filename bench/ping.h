@@ -18,8 +18,10 @@ inline constexpr std::string_view kPingType = "w7.Ping";
 // Nanoseconds on the steady clock.
 std::int64_t steady_ns();
 
-// Appends `count` pings (seq 0..count-1) to `stream`, one event per append, back to back.
-Status append_pings(EventStore& store, const std::string& stream, std::uint64_t count);
+// Appends `count` pings (seq 0..count-1) to `stream`, one event per append, back to back; with
+// `returned_ns`, also keeps the steady clock when each append returned (committed).
+Status append_pings(EventStore& store, const std::string& stream, std::uint64_t count,
+                    std::vector<std::int64_t>* returned_ns = nullptr);
 
 struct Ping {
   std::int64_t seq = 0;
