@@ -39,7 +39,7 @@ void EventStore::notify_appended() {
 }
 
 Result<Position> EventStore::wait_for_append(Position after, std::chrono::milliseconds max_wait,
-                                             std::stop_token stop) {
+                                             const std::stop_token& stop) {
   const auto deadline = std::chrono::steady_clock::now() + max_wait;
   waiters_.fetch_add(1);
   struct Leave {

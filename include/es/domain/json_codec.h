@@ -92,7 +92,7 @@ void json_write(JsonWriter& w, const T& value) {
 
 template <typename T>
 bool json_read(JsonReader& r, T& out) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string>) {
     return r.read(out);
   } else if constexpr (std::is_enum_v<T>) {
     std::underlying_type_t<T> raw{};
@@ -111,8 +111,6 @@ bool json_read(JsonReader& r, T& out) {
     if (!r.read(d)) return false;
     out = static_cast<T>(d);
     return true;
-  } else if constexpr (std::is_same_v<T, std::string>) {
-    return r.read(out);
   } else if constexpr (IsOptional<T>::value) {
     if (r.consume_null()) {
       out.reset();

@@ -90,7 +90,7 @@ class EventStore {
   // through this object wakes the waiter at once; one by another process (to the same SQLite
   // file) is noticed within kAppendPollInterval. Subscriptions use it to go live.
   Result<Position> wait_for_append(Position after, std::chrono::milliseconds max_wait,
-                                   std::stop_token stop = {});
+                                   const std::stop_token& stop = {});
 
   [[nodiscard]] const Limits& limits() const { return limits_; }
 
