@@ -4,7 +4,9 @@
 // resumes after it: a line is printed again only when the process dies between its flush and
 // its checkpoint save (at-least-once, a window of one line; docs/cli.md).
 #include <fmt/format.h>
+#include <poll.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <ctime>
@@ -63,6 +65,13 @@ class TailPrinter {
   bool closed_ = false;
 };
 
+// True once the reader of a stdout pipe has gone: a live tail with nothing to print would
+// otherwise only notice at its next write.
+bool stdout_reader_gone() {
+  pollfd out{STDOUT_FILENO, 0, 0};
+  return poll(&out, 1, 0) == 1 && (out.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 int run_tail(const TailArgs& args, const GlobalOptions& global) {
   // Blocked in every thread (the subscription's inherits the mask): SIGINT and SIGTERM are
   // taken below with sigtimedwait, and a closed stdout shows as a failed write, not SIGPIPE.
@@ -100,7 +109,7 @@ int run_tail(const TailArgs& args, const GlobalOptions& global) {
   const timespec tick{0, 100'000'000};
   while (tail->running()) {
     const int signal = sigtimedwait(&signals, nullptr, &tick);
-    if (signal == SIGINT || signal == SIGTERM) break;
+    if (signal == SIGINT || signal == SIGTERM || stdout_reader_gone()) break;
   }
   const Status stopped = tail->stop();
   if (!stopped.is_ok() && !printer->stdout_closed()) return report(stopped);
