@@ -1,17 +1,13 @@
 #include "es/projection/checkpoint_store.h"
 
 #include "projection/checkpoint_conflict.h"
+#include "projection/subscription_name.h"
 
 namespace es {
 namespace {
 
-constexpr std::size_t kMaxNameBytes = 256;
-
 Status validate_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxNameBytes) {
-    return Status::invalid_argument("checkpoint name must be 1-256 bytes");
-  }
-  return Status::ok();
+  return detail::validate_subscription_name(name, "checkpoint name");
 }
 
 std::string describe(const std::optional<Position>& position) {

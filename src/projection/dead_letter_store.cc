@@ -1,15 +1,12 @@
 #include "es/projection/dead_letter_store.h"
 
+#include "projection/subscription_name.h"
+
 namespace es {
 namespace {
 
-constexpr std::size_t kMaxNameBytes = 256;
-
 Status validate_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxNameBytes) {
-    return Status::invalid_argument("subscription name must be 1-256 bytes");
-  }
-  return Status::ok();
+  return detail::validate_subscription_name(name, "subscription name");
 }
 
 // An empty name selects every subscription.
