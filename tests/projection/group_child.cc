@@ -5,13 +5,13 @@
 //   group_child DB K N
 // Each committed batch is one line "member-K EVENTS - POSITION\n" (the shape ChildProcess
 // parses), written with one write(2). Exit status: 2 when the projection fails, 64 usage.
-#include <unistd.h>
 
 #include <cstdio>
 #include <string>
 
 #include "es/projection/runner.h"
 #include "es/store/sqlite_store.h"
+#include "projection/child_main.h"
 #include "projection/ledger.h"
 
 namespace {
@@ -53,19 +53,7 @@ int main(int argc, char** argv) {
   const es::Projection<es::Tx> handled = handled_projection(member);
   es::ProjectionOptions options{.page_size = 50,
                                 .group = es::ConsumerGroup{.member = member, .members = members}};
-  options.on_progress = [member](const es::SubscriptionProgress& p) {
-    const std::string line = "member-" + std::to_string(member) + " " + std::to_string(p.events) +
-                             " - " + p.delivered.to_string() + "\n";
-    (void)!::write(STDOUT_FILENO, line.data(), line.size());
-  };
+  options.on_progress = es::testing::report_progress("member-" + std::to_string(member));
   auto running = es::run_sqlite_projection(**store, argv[1], handled, options);
-  if (!running) {
-    std::fprintf(stderr, "run: %s\n", running.error().to_string().c_str());
-    return 2;
-  }
-  // Runs until killed; returns only if the projection stopped on an error.
-  while (!running->wait_stopped(std::chrono::seconds(60))) {
-  }
-  std::fprintf(stderr, "projection stopped: %s\n", running->status().to_string().c_str());
-  return 2;
+  return es::testing::run_until_killed(running);
 }

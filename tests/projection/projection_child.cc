@@ -4,13 +4,13 @@
 //   projection_child DB
 // Each committed batch is one line "ledger EVENTS - POSITION\n" (the shape ChildProcess parses),
 // written with one write(2). Exit status: 2 when the projection fails, 64 usage.
-#include <unistd.h>
 
 #include <cstdio>
 #include <string>
 
 #include "es/projection/runner.h"
 #include "es/store/sqlite_store.h"
+#include "projection/child_main.h"
 #include "projection/ledger.h"
 
 int main(int argc, char** argv) {
@@ -26,18 +26,6 @@ int main(int argc, char** argv) {
   const es::Projection<es::Tx> ledger = es::testing::ledger_projection();
   auto running = es::run_sqlite_projection(
       **store, argv[1], ledger,
-      {.page_size = 20, .on_progress = [](const es::SubscriptionProgress& p) {
-         const std::string line =
-             "ledger " + std::to_string(p.events) + " - " + p.delivered.to_string() + "\n";
-         (void)!::write(STDOUT_FILENO, line.data(), line.size());
-       }});
-  if (!running) {
-    std::fprintf(stderr, "run: %s\n", running.error().to_string().c_str());
-    return 2;
-  }
-  // Runs until killed; returns only if the projection stopped on an error.
-  while (!running->wait_stopped(std::chrono::seconds(60))) {
-  }
-  std::fprintf(stderr, "projection stopped: %s\n", running->status().to_string().c_str());
-  return 2;
+      {.page_size = 20, .on_progress = es::testing::report_progress("ledger")});
+  return es::testing::run_until_killed(running);
 }
