@@ -34,8 +34,10 @@ struct ItemTotals {
 };
 ES_FIELDS(ItemTotals, count, qty, last_seq)
 
-// Appends `count` items with sequence numbers from `first_seq` (the W3s setup command).
+// Appends `count` items with sequence numbers from `first_seq` to `stream` (the W3s setup
+// command; the stream name is part of each item's payload).
 struct AddItems {
+  std::string stream;
   std::int64_t first_seq = 0;
   std::int64_t count = 0;
 };

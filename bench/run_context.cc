@@ -58,7 +58,7 @@ Result<std::vector<ItemCart::EventVariant>> ItemCart::decide(const Command& comm
   }
   std::vector<EventVariant> events;
   for (std::int64_t seq = command.first_seq; seq < command.first_seq + command.count; ++seq) {
-    events.emplace_back(item_added("agg", static_cast<std::uint64_t>(seq)));
+    events.emplace_back(item_added(command.stream, static_cast<std::uint64_t>(seq)));
   }
   return events;
 }

@@ -25,8 +25,10 @@ struct Long {
 
 // Writes `events` items to agg-<id> through execute(), then loads it kLoads times.
 Status measure(Repository<ItemCart>& carts, Long& s) {
+  const std::string stream = stream_of<ItemCart>(s.id);
   for (std::int64_t seq = 0; seq < s.events; seq += kEventsPerCommand) {
-    auto done = carts.execute(s.id, AddItems{seq, std::min(kEventsPerCommand, s.events - seq)});
+    auto done =
+        carts.execute(s.id, AddItems{stream, seq, std::min(kEventsPerCommand, s.events - seq)});
     if (!done) return done.error();
   }
   std::vector<double> micros;
