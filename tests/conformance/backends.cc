@@ -2,6 +2,7 @@
 
 #include "es/store/memory_store.h"
 #include "es/store/sqlite_store.h"
+#include "support/postgres.h"
 
 namespace es::testing {
 
@@ -17,6 +18,12 @@ const std::vector<Backend>& backends() {
          EXPECT_TRUE(store.has_value()) << store.error().to_string();
          if (!store) return nullptr;
          return std::move(*store);
+       }},
+      {"postgres",
+       [](const TempDir&, const Limits& limits) {
+         PostgresOptions options;
+         options.limits = limits;
+         return open_test_postgres(options);
        }},
   };
   return kBackends;

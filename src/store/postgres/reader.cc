@@ -1,0 +1,292 @@
+#include "store/postgres/reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "store/append_rules.h"
+#include "store/postgres/writer.h"
+#include "store/retention.h"
+
+namespace es::postgres {
+namespace {
+
+constexpr std::string_view kEventColumns =
+    "xid, seq, id, stream, version, type, schema_version, data, metadata, tenant, recorded_at";
+// EventFields::kPayload: what a fold needs.
+constexpr std::string_view kPayloadColumns = "version, type, schema_version, data";
+constexpr std::string_view kStreamColumns =
+    "stream, version, truncate_before, tombstoned, tenant, max_count, max_age_us, "
+    "retention_truncate_before, created_at, updated_at";
+
+Position position_at(const PgResult& r, int row, int col) {
+  return {read_xid8(r.field(row, col)),
+          static_cast<std::uint64_t>(read_int8(r.field(row, col + 1)))};
+}
+
+void decode_event(const PgResult& r, int row, RecordedEvent& e) {
+  e.position = position_at(r, row, 0);
+  e.id = read_uuid(r.field(row, 2));
+  e.stream.assign(r.field(row, 3));
+  e.version = read_int8(r.field(row, 4));
+  e.type.assign(r.field(row, 5));
+  e.schema_version = read_int4(r.field(row, 6));
+  e.data.assign(r.field(row, 7));
+  e.metadata.assign(r.field(row, 8));
+  e.tenant.assign(r.field(row, 9));
+  e.recorded_at = read_timestamptz(r.field(row, 10));
+}
+
+void decode_payload(const PgResult& r, int row, RecordedEvent& e) {
+  e.version = read_int8(r.field(row, 0));
+  e.type.assign(r.field(row, 1));
+  e.schema_version = read_int4(r.field(row, 2));
+  e.data.assign(r.field(row, 3));
+}
+
+// LIMIT for "one more than max_count" (to learn whether more follow); null is no limit.
+void limit_plus_one(Params& p, std::uint64_t max_count) {
+  if (max_count >= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    p.null(Oid::kInt8);
+  } else {
+    p.int8(static_cast<std::int64_t>(max_count) + 1);
+  }
+}
+
+struct StreamRecord {
+  detail::StreamRow row;
+  StreamInfo info;
+};
+
+StreamRecord decode_stream(const PgResult& r, int row) {
+  StreamRecord out;
+  out.row = decode_stream_row(r, row, 1);
+  out.info.stream = std::string(r.field(row, 0));
+  out.info.state = detail::state_of(out.row);
+  out.info.version = out.row.version;
+  out.info.tenant = out.row.tenant;
+  if (!r.is_null(row, 5)) {
+    out.info.retention.max_count = static_cast<std::uint64_t>(read_int8(r.field(row, 5)));
+  }
+  if (!r.is_null(row, 6)) {
+    out.info.retention.max_age = std::chrono::microseconds(read_int8(r.field(row, 6)));
+  }
+  out.info.retention.truncate_before = read_int8(r.field(row, 7));
+  out.info.created_at = read_timestamptz(r.field(row, 8));
+  out.info.updated_at = read_timestamptz(r.field(row, 9));
+  return out;
+}
+
+Result<StreamRecord> stream_record(Connection& conn, std::string_view stream) {
+  Params p;
+  p.text(stream);
+  auto r = conn.query(fmt::format("SELECT {} FROM streams WHERE stream = $1", kStreamColumns), p);
+  if (!r) return r.error();
+  if (r->rows() > 0) return decode_stream(*r, 0);
+  StreamRecord record;
+  record.info.stream = std::string(stream);
+  return record;
+}
+
+// The newest position strictly below `upper`, or `floor` when there is none above `floor`.
+Result<Position> last_below(Connection& conn, Position upper, Position floor) {
+  Params p;
+  p.position(upper);
+  auto r = conn.query(
+      "SELECT xid, seq FROM events WHERE (xid, seq) < ($1, $2) ORDER BY xid DESC, seq DESC "
+      "LIMIT 1",
+      p);
+  if (!r) return r.error();
+  if (r->rows() == 0) return floor;
+  return std::max(floor, position_at(*r, 0, 0));
+}
+
+}  // namespace
+
+Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_view stream,
+                                                  const ReadStreamOptions& options,
+                                                  const EventVisitor& visitor) {
+  using Out = std::pair<std::int64_t, bool>;
+  auto record = stream_record(conn, stream);
+  if (!record) return record.error();
+  const StreamInfo& info = record->info;
+  if (info.state == StreamState::kTombstoned) {
+    return Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
+  }
+  if (info.state == StreamState::kAbsent) return Out{0, true};
+  const auto bounds = detail::retention_bounds(info.retention, info.version, now());
+  const std::int64_t low = std::max(bounds.min_version, record->row.truncate_before);
+  const std::int64_t high = info.version;
+  const bool forward = options.direction == Direction::kForward;
+  const std::int64_t from = forward ? std::max(options.from_version.value_or(low), low)
+                                    : std::min(options.from_version.value_or(high), high);
+  const bool payload = options.fields == EventFields::kPayload;
+  Params p;
+  p.text(stream).int8(forward ? from : low).int8(forward ? high : from);
+  if (bounds.min_recorded_at) {
+    p.timestamptz(*bounds.min_recorded_at);
+  } else {
+    p.timestamptz_infinity(false);
+  }
+  if (options.as_of) {
+    p.timestamptz(*options.as_of);
+  } else {
+    p.timestamptz_infinity(true);
+  }
+  limit_plus_one(p, options.max_count);
+  auto r =
+      conn.query(fmt::format("SELECT {} FROM events WHERE stream = $1 AND version BETWEEN $2 "
+                             "AND $3 AND recorded_at BETWEEN $4 AND $5 ORDER BY version {} "
+                             "LIMIT $6",
+                             payload ? kPayloadColumns : kEventColumns, forward ? "ASC" : "DESC"),
+                 p);
+  if (!r) return r.error();
+  RecordedEvent event;
+  if (payload) event.stream.assign(stream);
+  const auto rows = static_cast<std::uint64_t>(r->rows());
+  for (std::uint64_t i = 0; i < rows; ++i) {
+    const int row = static_cast<int>(i);
+    if (i == options.max_count) return Out{read_int8(r->field(row, payload ? 0 : 4)), false};
+    if (payload) {
+      decode_payload(*r, row, event);
+    } else {
+      decode_event(*r, row, event);
+    }
+    if (!visitor(event)) return Out{0, true};
+  }
+  return Out{0, true};
+}
+
+Result<std::uint64_t> snapshot_xmin(Connection& conn) {
+  Params none;
+  auto r = conn.query("SELECT pg_snapshot_xmin(pg_current_snapshot())", none);
+  if (!r) return r.error();
+  return read_xid8(r->field(0, 0));
+}
+
+Result<std::pair<Position, bool>> read_all(Connection& conn, const ReadAllOptions& options,
+                                           const EventVisitor& visitor) {
+  using Out = std::pair<Position, bool>;
+  // The horizon: rows below it are final, so one value bounds both the page and the end position.
+  auto xmin = snapshot_xmin(conn);
+  if (!xmin) return xmin.error();
+  Position upper(*xmin, 0);
+  if (options.until) {
+    // The feed up to the first event recorded after `until` (recorded_at only roughly follows
+    // positions on PostgreSQL, so this is a cut of the feed, not a filter).
+    Params p;
+    p.position(options.from).position(upper).timestamptz(*options.until);
+    auto cut = conn.query(
+        "SELECT xid, seq FROM events WHERE (xid, seq) > ($1, $2) AND (xid, seq) < ($3, $4) "
+        "AND recorded_at > $5 ORDER BY xid, seq LIMIT 1",
+        p);
+    if (!cut) return cut.error();
+    if (cut->rows() > 0) upper = position_at(*cut, 0, 0);
+  }
+  std::string sql = fmt::format(
+      "SELECT {} FROM events WHERE (xid, seq) > ($1, $2) AND (xid, seq) < ($3, $4)", kEventColumns);
+  Params p;
+  p.position(options.from).position(upper);
+  auto placeholders = [&](const std::vector<std::string>& values) {
+    std::string out;
+    for (const std::string& v : values) {
+      p.text(v);
+      out += fmt::format("{}${}", out.empty() ? "" : ", ", p.size());
+    }
+    return out;
+  };
+  const EventFilter& f = options.filter;
+  if (!f.types.empty()) sql += fmt::format(" AND type IN ({})", placeholders(f.types));
+  if (!f.categories.empty()) {
+    sql += fmt::format(" AND split_part(stream, '-', 1) IN ({})", placeholders(f.categories));
+  }
+  if (!f.stream_prefix.empty()) {
+    p.text(f.stream_prefix);
+    sql += fmt::format(" AND starts_with(stream, ${})", p.size());
+  }
+  if (f.tenant) {
+    p.text(*f.tenant);
+    sql += fmt::format(" AND tenant = ${}", p.size());
+  }
+  limit_plus_one(p, options.max_count);
+  sql += fmt::format(" ORDER BY xid, seq LIMIT ${}", p.size());
+  auto r = conn.query(sql, p);
+  if (!r) return r.error();
+  RecordedEvent event;
+  Position last = options.from;
+  const auto rows = static_cast<std::uint64_t>(r->rows());
+  for (std::uint64_t i = 0; i < rows; ++i) {
+    if (i == options.max_count) return Out{last, false};
+    decode_event(*r, static_cast<int>(i), event);
+    last = event.position;
+    if (!visitor(event)) return Out{last, false};
+  }
+  // The end: past everything below the bound, matching or not, so a checkpoint never rescans
+  // what the filter dropped. Unfiltered, the last row read is that place already.
+  if (f.empty() && rows > 0) return Out{last, true};
+  auto end = last_below(conn, upper, options.from);
+  if (!end) return end.error();
+  return Out{*end, true};
+}
+
+Result<StreamInfo> stream_info(Connection& conn, std::string_view stream) {
+  auto record = stream_record(conn, stream);
+  if (!record) return record.error();
+  return std::move(record->info);
+}
+
+Result<Position> head_position(Connection& conn) {
+  Params none;
+  auto r = conn.query(
+      "SELECT xid, seq FROM events WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) "
+      "ORDER BY xid DESC, seq DESC LIMIT 1",
+      none);
+  if (!r) return r.error();
+  return r->rows() > 0 ? position_at(*r, 0, 0) : Position::start();
+}
+
+Result<std::vector<StreamInfo>> list_streams(Connection& conn, const ListStreamsOptions& options) {
+  Params p;
+  p.text(options.after).text(options.prefix);
+  if (options.max_count >= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    p.null(Oid::kInt8);
+  } else {
+    p.int8(static_cast<std::int64_t>(options.max_count));
+  }
+  auto r = conn.query(fmt::format("SELECT {} FROM streams WHERE stream > $1 AND "
+                                  "starts_with(stream, $2) ORDER BY stream LIMIT $3",
+                                  kStreamColumns),
+                      p);
+  if (!r) return r.error();
+  std::vector<StreamInfo> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back(decode_stream(*r, i).info);
+  return out;
+}
+
+Result<StoreStats> stats(Connection& conn) {
+  Params none;
+  auto r = conn.query(
+      "SELECT (SELECT count(*) FROM events), count(*), "
+      "coalesce(sum((NOT tombstoned AND truncate_before <= version)::int), 0), "
+      "coalesce(sum((NOT tombstoned AND truncate_before > version)::int), 0), "
+      "coalesce(sum(tombstoned::int), 0), "
+      "(SELECT min(recorded_at) FROM events), (SELECT max(recorded_at) FROM events), "
+      "pg_total_relation_size('events') + pg_total_relation_size('streams') FROM streams",
+      none);
+  if (!r) return r.error();
+  StoreStats s;
+  s.backend = "postgres";
+  auto count = [&](int col) { return static_cast<std::uint64_t>(read_int8(r->field(0, col))); };
+  s.events = count(0);
+  s.streams = count(1);
+  s.live_streams = count(2);
+  s.deleted_streams = count(3);
+  s.tombstoned_streams = count(4);
+  if (!r->is_null(0, 5)) s.first_recorded_at = read_timestamptz(r->field(0, 5));
+  if (!r->is_null(0, 6)) s.last_recorded_at = read_timestamptz(r->field(0, 6));
+  s.storage_bytes = count(7);
+  return s;
+}
+
+}  // namespace es::postgres

@@ -1,0 +1,336 @@
+#include "store/postgres/writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+#include "store/postgres/schema.h"
+
+namespace es::postgres {
+namespace {
+
+// Rows per INSERT statement: 6 parameters each stays far below the protocol's 65,535.
+constexpr std::size_t kRowsPerInsert = 500;
+
+const std::string kSelectStream =
+    fmt::format("SELECT {} FROM streams WHERE stream = $1 FOR UPDATE", kStreamRowColumns);
+const std::string kSelectIds =
+    "SELECT id, stream, version, xid, seq FROM events WHERE id = ANY($1::text::uuid[])";
+const std::string kUpsertStream =
+    "INSERT INTO streams (stream, version, tenant, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $4) ON CONFLICT (stream) DO UPDATE SET "
+    "version = excluded.version, updated_at = excluded.updated_at";
+const std::string kSoftDelete =
+    "UPDATE streams SET truncate_before = version + 1, updated_at = $2 WHERE stream = $1";
+const std::string kTombstone =
+    "INSERT INTO streams (stream, version, tombstoned, created_at, updated_at) "
+    "VALUES ($1, 0, true, $2, $2) ON CONFLICT (stream) DO UPDATE SET tombstoned = true, "
+    "updated_at = excluded.updated_at";
+const std::string kRetention =
+    "UPDATE streams SET max_count = $2, max_age_us = $3, retention_truncate_before = $4, "
+    "truncate_before = greatest(truncate_before, $4) WHERE stream = $1";
+const std::string kSnapshotXmin = "SELECT pg_snapshot_xmin(pg_current_snapshot())";
+
+std::string not_found(std::string_view stream) {
+  return "stream '" + std::string(stream) + "' does not exist";
+}
+
+// The ids of `request` as a uuid[] literal, or "" when every id is left to the store.
+std::string id_array(const AppendRequest& request) {
+  std::string out;
+  for (const EventData& event : request.events) {
+    if (event.id.is_nil()) continue;
+    out += out.empty() ? "{" : ",";
+    out += event.id.to_string();
+  }
+  return out.empty() ? out : out + "}";
+}
+
+Position position_at(const PgResult& r, int row, int xid_col) {
+  return {read_xid8(r.field(row, xid_col)),
+          static_cast<std::uint64_t>(read_int8(r.field(row, xid_col + 1)))};
+}
+
+}  // namespace
+
+detail::StreamRow decode_stream_row(const PgResult& r, int row, int first_col) {
+  detail::StreamRow out;
+  out.exists = true;
+  out.version = read_int8(r.field(row, first_col));
+  out.truncate_before = read_int8(r.field(row, first_col + 1));
+  out.tombstoned = read_bool(r.field(row, first_col + 2));
+  out.tenant = std::string(r.field(row, first_col + 3));
+  // A tombstone on a never-written name keeps version 0 and reads as absent-but-tombstoned.
+  if (out.tombstoned && out.version == 0) out.exists = false;
+  return out;
+}
+
+Result<std::unique_ptr<Writer>> Writer::open(const std::string& conninfo,
+                                             const PostgresOptions& options) {
+  auto conn = Connection::open(conninfo, options.schema);
+  if (!conn) return conn.error();
+  ES_RETURN_IF_ERROR(migrate(*conn, options.schema));
+  return std::unique_ptr<Writer>(new Writer(std::move(*conn), options));
+}
+
+void Writer::advance_visible_below(std::uint64_t xmin) {
+  std::uint64_t seen = visible_below_.load();
+  while (seen < xmin && !visible_below_.compare_exchange_weak(seen, xmin)) {
+  }
+}
+
+Status Writer::start_pipeline(Pipeline& pipeline, std::size_t& skip) {
+  skip = deferred_.size();
+  for (const std::string& sql : deferred_) ES_RETURN_IF_ERROR(pipeline.add(sql));
+  deferred_.clear();
+  return Status::ok();
+}
+
+Status Writer::begin() {
+  ES_RETURN_IF_ERROR(conn_.ensure_healthy());
+  deferred_.clear();
+  deferred_.emplace_back("BEGIN");
+  txn_recorded_at_ = std::max(now(), last_recorded_at_);
+  last_recorded_at_ = txn_recorded_at_;
+  txn_inserted_ = false;
+  return Status::ok();
+}
+
+Status Writer::commit() {
+  Pipeline pipeline(conn_);
+  std::size_t skip = 0;
+  ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
+  ES_RETURN_IF_ERROR(pipeline.add("COMMIT"));
+  // Taken after the commit, in the same round trip: when nothing older still runs, the events
+  // just committed are visible to feed readers at once.
+  if (txn_inserted_) ES_RETURN_IF_ERROR(pipeline.add(kSnapshotXmin));
+  auto results = pipeline.run();
+  if (!results) return results.error();
+  if (txn_inserted_) advance_visible_below(read_xid8(results->back().field(0, 0)));
+  return Status::ok();
+}
+
+void Writer::rollback() {
+  deferred_.clear();
+  (void)conn_.exec("ROLLBACK");
+}
+
+Status Writer::savepoint() {
+  deferred_.emplace_back("SAVEPOINT append");
+  return Status::ok();
+}
+void Writer::rollback_to_savepoint() { deferred_.emplace_back("ROLLBACK TO SAVEPOINT append"); }
+void Writer::release_savepoint() { deferred_.emplace_back("RELEASE SAVEPOINT append"); }
+
+Result<Writer::Appended> Writer::append(std::span<const AppendRequest> batch) {
+  Appended out;
+  const detail::GroupCommit::Job job = [&] { return apply_append(batch, out); };
+  ES_RETURN_IF_ERROR(group_.run(job));
+  return out;
+}
+
+Status Writer::apply_append(std::span<const AppendRequest> batch, Appended& out) {
+  out.results.assign(batch.size(), AppendResult{});
+  // One round trip: every stream row (locked until commit) and every stored id.
+  Pipeline pipeline(conn_);
+  std::size_t skip = 0;
+  ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
+  std::deque<Params> params;
+  std::vector<std::string> ids(batch.size());
+  for (std::size_t r = 0; r < batch.size(); ++r) {
+    ES_RETURN_IF_ERROR(pipeline.add(kSelectStream, params.emplace_back().text(batch[r].stream)));
+    ids[r] = id_array(batch[r]);
+    if (!ids[r].empty()) {
+      ES_RETURN_IF_ERROR(pipeline.add(kSelectIds, params.emplace_back().text(ids[r])));
+    }
+  }
+  auto fetched = pipeline.run();
+  if (!fetched) return fetched.error();
+
+  // Decide every request before writing any: the ids first, then the expected version.
+  std::vector<detail::StreamRow> rows(batch.size());
+  std::vector<const AppendRequest*> to_insert;
+  std::vector<detail::StreamRow*> insert_rows;
+  std::vector<AppendResult*> insert_results;
+  std::size_t next = skip;
+  for (std::size_t r = 0; r < batch.size(); ++r) {
+    const AppendRequest& request = batch[r];
+    const PgResult& stream_row = (*fetched)[next++];
+    if (stream_row.rows() > 0) rows[r] = decode_stream_row(stream_row, 0, 0);
+    // The tenant first: another tenant learns nothing, not even a replay's place or a version.
+    ES_RETURN_IF_ERROR(detail::check_tenant(request.stream, rows[r], request.tenant));
+    if (ids[r].empty()) {
+      ES_RETURN_IF_ERROR(detail::check_expected(request.stream, rows[r], request.expected));
+      to_insert.push_back(&request);
+      insert_rows.push_back(&rows[r]);
+      insert_results.push_back(&out.results[r]);
+      continue;
+    }
+    const PgResult& found = (*fetched)[next++];
+    if (found.rows() == 0) {
+      ES_RETURN_IF_ERROR(detail::check_expected(request.stream, rows[r], request.expected));
+      to_insert.push_back(&request);
+      insert_rows.push_back(&rows[r]);
+      insert_results.push_back(&out.results[r]);
+      continue;
+    }
+    std::map<Uuid, detail::StoredPlace> places;
+    for (int i = 0; i < found.rows(); ++i) {
+      places.emplace(read_uuid(found.field(i, 0)),
+                     detail::StoredPlace{std::string(found.field(i, 1)),
+                                         read_int8(found.field(i, 2)), position_at(found, i, 3)});
+    }
+    std::vector<std::optional<detail::StoredPlace>> stored;
+    for (const EventData& event : request.events) {
+      auto it = event.id.is_nil() ? places.end() : places.find(event.id);
+      stored.push_back(it == places.end() ? std::nullopt : std::optional(it->second));
+    }
+    auto replay = detail::check_replay(request.stream, rows[r], request.expected, stored);
+    if (!replay) return replay.error();
+    out.results[r] = *replay;
+  }
+  if (to_insert.empty()) return Status::ok();
+  if (to_insert.size() != batch.size()) {
+    return Status::already_exists("batch repeats the event ids of some requests but not others");
+  }
+  return insert_events(to_insert, insert_rows, insert_results, out.xid);
+}
+
+const std::string& Writer::insert_sql(std::size_t rows) {
+  if (insert_sql_.size() < rows + 1) insert_sql_.resize(rows + 1);
+  std::string& sql = insert_sql_[rows];
+  if (sql.empty()) {
+    sql =
+        "INSERT INTO events (stream, tenant, recorded_at, id, version, type, schema_version, data, "
+        "metadata) VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) {
+      const std::size_t p = 4 + i * 6;
+      sql += fmt::format("{}($1, $2, $3, ${}, ${}, ${}, ${}, ${}, ${})", i ? ", " : "", p, p + 1,
+                         p + 2, p + 3, p + 4, p + 5);
+    }
+    sql += " RETURNING xid, seq";
+  }
+  return sql;
+}
+
+Status Writer::insert_events(const std::vector<const AppendRequest*>& requests,
+                             const std::vector<detail::StreamRow*>& rows,
+                             const std::vector<AppendResult*>& results, std::uint64_t& xid) {
+  // One round trip: every chunk of every request's events, then the stream rows.
+  Pipeline pipeline(conn_);
+  std::size_t skip = 0;
+  ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
+  std::deque<Params> params;
+  std::deque<Uuid> fresh_ids;
+  std::vector<std::size_t> chunks(requests.size());
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    const AppendRequest& request = *requests[r];
+    const detail::StreamRow& row = *rows[r];
+    const std::string_view tenant = row.exists ? std::string_view(row.tenant) : request.tenant;
+    std::int64_t version = row.version;
+    results[r]->first_version = version + 1;
+    for (std::size_t first = 0; first < request.events.size(); first += kRowsPerInsert) {
+      const std::size_t n = std::min(kRowsPerInsert, request.events.size() - first);
+      Params& p = params.emplace_back();
+      p.text(request.stream).text(tenant).timestamptz(txn_recorded_at_);
+      for (std::size_t i = first; i < first + n; ++i) {
+        const EventData& event = request.events[i];
+        const Uuid& id = event.id.is_nil() ? fresh_ids.emplace_back(Uuid::v7()) : event.id;
+        p.uuid(id).int8(++version).text(event.type).int4(event.schema_version);
+        p.bytea(event.data).text(event.metadata);
+      }
+      ES_RETURN_IF_ERROR(pipeline.add(insert_sql(n), p));
+      ++chunks[r];
+    }
+    results[r]->last_version = version;
+    Params& up = params.emplace_back();
+    up.text(request.stream).int8(version).text(tenant).timestamptz(txn_recorded_at_);
+    ES_RETURN_IF_ERROR(pipeline.add(kUpsertStream, up));
+  }
+  auto done = pipeline.run();
+  if (!done) {
+    const Status& e = done.error();
+    // Another process appended to one of these streams since its row was read.
+    if (e.code() == StatusCode::kInternal &&
+        e.message().find(kStreamVersionConstraint) != std::string_view::npos) {
+      const AppendRequest& request = *requests.front();
+      return Status::conflict(
+          {std::string(request.stream), request.expected.to_string(), rows.front()->version});
+    }
+    return e;
+  }
+  std::size_t next = skip;
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    const PgResult& first = (*done)[next];
+    const PgResult& last = (*done)[next + chunks[r] - 1];
+    results[r]->first_position = position_at(first, 0, 0);
+    results[r]->last_position = position_at(last, last.rows() - 1, 0);
+    xid = results[r]->first_position.major();
+    next += chunks[r] + 1;
+  }
+  txn_inserted_ = true;
+  return Status::ok();
+}
+
+Result<detail::StreamRow> Writer::load_row(std::string_view stream) {
+  Pipeline pipeline(conn_);
+  std::size_t skip = 0;
+  ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
+  Params p;
+  p.text(stream);
+  ES_RETURN_IF_ERROR(pipeline.add(kSelectStream, p));
+  auto r = pipeline.run();
+  if (!r) return r.error();
+  const PgResult& row = r->back();
+  return row.rows() > 0 ? decode_stream_row(row, 0, 0) : detail::StreamRow{};
+}
+
+Status Writer::delete_stream(std::string_view stream, ExpectedVersion expected, bool tombstone) {
+  const detail::GroupCommit::Job job = [&]() -> Status {
+    auto row = load_row(stream);
+    if (!row) return row.error();
+    if (row->tombstoned) {
+      return tombstone
+                 ? Status::ok()
+                 : Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
+    }
+    if (!row->exists && !tombstone) return Status::not_found(not_found(stream));
+    ES_RETURN_IF_ERROR(detail::check_delete_expected(stream, *row, expected));
+    Params p;
+    p.text(stream).timestamptz(txn_recorded_at_);
+    auto r = conn_.query(tombstone ? kTombstone : kSoftDelete, p);
+    return r ? Status::ok() : r.error();
+  };
+  return group_.run(job);
+}
+
+Status Writer::set_retention(std::string_view stream, const Retention& retention) {
+  const detail::GroupCommit::Job job = [&]() -> Status {
+    auto row = load_row(stream);
+    if (!row) return row.error();
+    if (row->tombstoned) {
+      return Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
+    }
+    if (!row->exists) return Status::not_found(not_found(stream));
+    Params p;
+    p.text(stream);
+    if (retention.max_count) {
+      p.int8(static_cast<std::int64_t>(std::min<std::uint64_t>(*retention.max_count, INT64_MAX)));
+    } else {
+      p.null(Oid::kInt8);
+    }
+    if (retention.max_age) {
+      p.int8(static_cast<std::int64_t>(retention.max_age->count()));
+    } else {
+      p.null(Oid::kInt8);
+    }
+    p.int8(retention.truncate_before);
+    auto r = conn_.query(kRetention, p);
+    return r ? Status::ok() : r.error();
+  };
+  return group_.run(job);
+}
+
+}  // namespace es::postgres
