@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "projection/dead_letter_delivery.h"
+#include "projection/page_reader.h"
 
 namespace es {
 namespace {
@@ -88,24 +89,23 @@ class Subscription::Impl {
   }
 
   Status loop(const std::stop_token& stop) {
-    ReadAllOptions read{
-        .from = progress().delivered, .max_count = options_.page_size, .filter = options_.filter};
+    detail::PageReader reader(
+        store_,
+        {.from = progress().delivered, .max_count = options_.page_size, .filter = options_.filter});
     bool caught_up = false;
     const auto* dead_letters = std::get_if<std::unique_ptr<detail::DeadLetterDelivery>>(&handler_);
     while (!stop.stop_requested()) {
       if (dead_letters != nullptr) ES_RETURN_IF_ERROR((*dead_letters)->redeliver(stop));
-      // Read before the page, so it is a lower bound of the head the page saw.
-      auto head = store_.head_position();
-      if (!head) return head.error();
-      auto page = store_.read_all(read);
+      const Position from = reader.from();
+      auto page = reader.next();
       if (!page) return page.error();
-      record_head(std::max(*head, page->end ? page->next : *head));
-      if (options_.group) drop_other_members_streams(page->events);
-      if (!page->events.empty() || page->next != read.from) {
-        ES_RETURN_IF_ERROR(deliver(*page, read.from, stop));
-        read.from = page->next;
+      AllSlice& slice = (*page)->slice;
+      record_head((*page)->head);
+      if (options_.group) drop_other_members_streams(slice.events);
+      if (!slice.events.empty() || slice.next != from) {
+        ES_RETURN_IF_ERROR(deliver(slice, from, stop));
       }
-      if (!page->end) {
+      if (!slice.end) {
         if (caught_up) {
           caught_up = false;
           signal(options_.on_fell_behind, /*caught_up=*/false);
@@ -117,7 +117,7 @@ class Subscription::Impl {
         signal(options_.on_caught_up, /*caught_up=*/true);
       }
       if (options_.stop_at_head) return Status::ok();
-      auto woke = store_.wait_for_append(read.from, kLiveWait, stop);
+      auto woke = store_.wait_for_append(reader.from(), kLiveWait, stop);
       if (!woke) return woke.error();
       record_head(*woke);
     }

@@ -95,16 +95,29 @@ Status EventStore::visit_stream(std::string_view stream, const ReadStreamOptions
 }
 
 Result<AllSlice> EventStore::read_all(const ReadAllOptions& options) {
-  ES_RETURN_IF_ERROR(detail::validate_filter(options.filter, limits_));
   AllSlice slice;
+  ES_RETURN_IF_ERROR(read_all(options, slice));
+  return slice;
+}
+
+Status EventStore::read_all(const ReadAllOptions& options, AllSlice& page) {
+  ES_RETURN_IF_ERROR(detail::validate_filter(options.filter, limits_));
+  std::size_t count = 0;
   auto cursor = do_read_all(options, [&](const RecordedEvent& event) {
-    slice.events.push_back(event);
+    // Assigning over a held event reuses its strings' buffers; only a longer page allocates.
+    if (count < page.events.size()) {
+      page.events[count] = event;
+    } else {
+      page.events.push_back(event);
+    }
+    ++count;
     return true;
   });
   if (!cursor) return cursor.error();
-  slice.next = cursor->next;
-  slice.end = cursor->end;
-  return slice;
+  page.events.resize(count);
+  page.next = cursor->next;
+  page.end = cursor->end;
+  return Status::ok();
 }
 
 Status EventStore::visit_all(const ReadAllOptions& options, const EventVisitor& visitor) {

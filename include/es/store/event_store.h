@@ -62,6 +62,9 @@ class EventStore {
 
   // One page of the global feed in position order.
   Result<AllSlice> read_all(const ReadAllOptions& options = {});
+  // As read_all, into `page`, reusing the events (and their strings' storage) it already holds:
+  // for loops that read page after page, such as subscriptions. On failure `page` is unspecified.
+  Status read_all(const ReadAllOptions& options, AllSlice& page);
   // Calls `visitor` for every event after options.from in position order, page by page.
   Status visit_all(const ReadAllOptions& options, const EventVisitor& visitor);
 
