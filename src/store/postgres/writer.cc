@@ -14,8 +14,13 @@ namespace {
 // Rows per INSERT statement: 6 parameters each stays far below the protocol's 65,535.
 constexpr std::size_t kRowsPerInsert = 500;
 
+// Writers of one stream, in any process, take turns: the lock is held to the end of the
+// transaction, and the stream row is read after it is granted (a statement of its own, so with a
+// snapshot that sees the previous holder's commit). A row lock would not cover a stream that does
+// not exist yet.
+const std::string kLockStream = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 const std::string kSelectStream =
-    fmt::format("SELECT {} FROM streams WHERE stream = $1 FOR UPDATE", kStreamRowColumns);
+    fmt::format("SELECT {} FROM streams WHERE stream = $1", kStreamRowColumns);
 const std::string kSelectIds =
     "SELECT id, stream, version, xid, seq FROM events WHERE id = ANY($1::text::uuid[])";
 const std::string kUpsertStream =
@@ -133,14 +138,16 @@ Result<Writer::Appended> Writer::append(std::span<const AppendRequest> batch) {
 
 Status Writer::apply_append(std::span<const AppendRequest> batch, Appended& out) {
   out.results.assign(batch.size(), AppendResult{});
-  // One round trip: every stream row (locked until commit) and every stored id.
+  // One round trip: every stream's lock and row, and every stored id.
   Pipeline pipeline(conn_);
   std::size_t skip = 0;
   ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
   std::deque<Params> params;
   std::vector<std::string> ids(batch.size());
   for (std::size_t r = 0; r < batch.size(); ++r) {
-    ES_RETURN_IF_ERROR(pipeline.add(kSelectStream, params.emplace_back().text(batch[r].stream)));
+    Params& name = params.emplace_back().text(batch[r].stream);
+    ES_RETURN_IF_ERROR(pipeline.add(kLockStream, name));
+    ES_RETURN_IF_ERROR(pipeline.add(kSelectStream, name));
     ids[r] = id_array(batch[r]);
     if (!ids[r].empty()) {
       ES_RETURN_IF_ERROR(pipeline.add(kSelectIds, params.emplace_back().text(ids[r])));
@@ -157,6 +164,7 @@ Status Writer::apply_append(std::span<const AppendRequest> batch, Appended& out)
   std::size_t next = skip;
   for (std::size_t r = 0; r < batch.size(); ++r) {
     const AppendRequest& request = batch[r];
+    ++next;  // the lock's result
     const PgResult& stream_row = (*fetched)[next++];
     if (stream_row.rows() > 0) rows[r] = decode_stream_row(stream_row, 0, 0);
     // The tenant first: another tenant learns nothing, not even a replay's place or a version.
@@ -252,7 +260,7 @@ Status Writer::insert_events(const std::vector<const AppendRequest*>& requests,
   auto done = pipeline.run();
   if (!done) {
     const Status& e = done.error();
-    // Another process appended to one of these streams since its row was read.
+    // The (stream, version) backstop: a writer that bypassed the stream lock took the version.
     if (e.code() == StatusCode::kInternal &&
         e.message().find(kStreamVersionConstraint) != std::string_view::npos) {
       const AppendRequest& request = *requests.front();
@@ -280,6 +288,7 @@ Result<detail::StreamRow> Writer::load_row(std::string_view stream) {
   ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
   Params p;
   p.text(stream);
+  ES_RETURN_IF_ERROR(pipeline.add(kLockStream, p));
   ES_RETURN_IF_ERROR(pipeline.add(kSelectStream, p));
   auto r = pipeline.run();
   if (!r) return r.error();
