@@ -3,7 +3,7 @@
 # Does nothing when they are all present already.
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git python3 sqlite3
-  libsqlite3-dev nlohmann-json3-dev libfmt-dev libcli11-dev librapidcheck-dev
+  libsqlite3-dev libsodium-dev nlohmann-json3-dev libfmt-dev libcli11-dev librapidcheck-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy libpq-dev postgresql)
 missing=()
 for p in "${packages[@]}"; do

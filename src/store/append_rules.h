@@ -11,6 +11,7 @@
 #include "es/core/result.h"
 #include "es/store/append.h"
 #include "es/store/stream_info.h"
+#include "store/hash_chain.h"
 
 namespace es::detail {
 
@@ -21,6 +22,7 @@ struct StreamRow {
   std::int64_t truncate_before = 0;  // versions below are hidden; > version means soft-deleted
   bool tombstoned = false;
   std::string tenant;
+  ChainHash last_hash = kChainStart;  // hash of the event at `version` (docs/security.md)
 };
 
 StreamState state_of(const StreamRow& row);

@@ -94,7 +94,7 @@ TEST(SqliteFile, IsAWalDatabaseMarkedAsAStore) {
   EXPECT_EQ(sqlite_query(path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   EXPECT_EQ(sqlite_query(path, "PRAGMA application_id"),
             std::vector<std::string>{std::to_string(0x45534350)});
-  EXPECT_EQ(sqlite_query(path, "PRAGMA user_version"), std::vector<std::string>{"4"});
+  EXPECT_EQ(sqlite_query(path, "PRAGMA user_version"), std::vector<std::string>{"5"});
   EXPECT_EQ(integrity_check(path), "ok");
 }
 
@@ -122,7 +122,7 @@ TEST(SqliteFile, AVersionOneFileIsMigratedAndKeepsItsEvents) {
   }
   auto store = open_ok(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(sqlite_query(path, "PRAGMA user_version"), std::vector<std::string>{"4"});
+  EXPECT_EQ(sqlite_query(path, "PRAGMA user_version"), std::vector<std::string>{"5"});
   EXPECT_EQ(sqlite_query(path, "SELECT count(*) FROM snapshots"), std::vector<std::string>{"0"});
   EXPECT_EQ(sqlite_query(path, "SELECT count(*) FROM checkpoints"), std::vector<std::string>{"0"});
   auto events = store->read_stream("old-1");

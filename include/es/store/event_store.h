@@ -32,8 +32,12 @@
 #include "es/store/append.h"
 #include "es/store/read.h"
 #include "es/store/stream_info.h"
+#include "es/store/verify.h"
 
 namespace es {
+namespace detail {
+class ChainScan;
+}  // namespace detail
 
 class EventStore {
  public:
@@ -85,6 +89,12 @@ class EventStore {
   // Replaces the stream's retention rules (the stream must exist).
   Status set_retention(std::string_view stream, const Retention& retention);
 
+  // Checks the hash chain of every stream, or of options.stream, in one snapshot, and reports
+  // each event modified, deleted, inserted or reordered since it was appended (es/store/verify.h).
+  // Tampering is a finding, not an error: the result is an error only when the store cannot be
+  // read.
+  Result<VerifyReport> verify(const VerifyOptions& options = {});
+
   // How often wait_for_append() re-reads the head to notice appends by other processes.
   static constexpr std::chrono::milliseconds kAppendPollInterval{2};
 
@@ -123,6 +133,10 @@ class EventStore {
   virtual Status do_delete_stream(std::string_view stream, ExpectedVersion expected,
                                   bool tombstone) = 0;
   virtual Status do_set_retention(std::string_view stream, const Retention& retention) = 0;
+  // Feeds `scan` the stored rows of `stream` (every stream when empty) in the order
+  // store/chain_scan.h documents. The default fails with kInternal: a backend keeps the chain
+  // (computing hashes with store/hash_chain.h at append) and overrides this.
+  virtual Status do_scan_chain(std::string_view stream, detail::ChainScan& scan);
 
  private:
   // Wakes wait_for_append() callers after a successful append; costs one atomic load when

@@ -7,6 +7,8 @@
 #include <unordered_map>
 
 #include "store/append_rules.h"
+#include "store/chain_scan.h"
+#include "store/hash_chain.h"
 #include "store/retention.h"
 
 namespace es {
@@ -104,6 +106,8 @@ class MemoryStore final : public EventStore {
         e.metadata = data.metadata;
         e.tenant = stream.row.tenant;
         e.recorded_at = recorded_at;
+        stream.row.last_hash = detail::chain_hash(stream.row.last_hash, detail::chain_fields(e));
+        hashes_.push_back(stream.row.last_hash);
         ids_.emplace(e.id, log_.size() - 1);
         stream.events.push_back(log_.size() - 1);
         if (results[r].first_position.is_start()) results[r].first_position = e.position;
@@ -284,6 +288,24 @@ class MemoryStore final : public EventStore {
     return Status::ok();
   }
 
+  Status do_scan_chain(std::string_view name, detail::ChainScan& scan) override {
+    std::shared_lock lock(mutex_);
+    auto scan_stream = [&](const std::string& stream_name, const MemoryStream& stream) {
+      scan.head(
+          stream_name, stream.row.version,
+          stream.row.version == 0 ? std::string_view() : detail::as_bytes(stream.row.last_hash));
+      for (const std::size_t i : stream.events) {
+        scan.event(detail::chain_fields(log_[i]), detail::as_bytes(hashes_[i]));
+      }
+    };
+    if (name.empty()) {
+      for (const auto& [stream_name, stream] : streams_) scan_stream(stream_name, stream);
+    } else if (auto it = streams_.find(name); it != streams_.end()) {
+      scan_stream(it->first, it->second);
+    }
+    return Status::ok();
+  }
+
  private:
   detail::StreamRow row_of(std::string_view name) const {
     auto it = streams_.find(name);
@@ -304,6 +326,7 @@ class MemoryStore final : public EventStore {
 
   std::shared_mutex mutex_;
   std::vector<RecordedEvent> log_;
+  std::vector<detail::ChainHash> hashes_;  // the chain hash of each event of log_
   std::map<std::string, MemoryStream, std::less<>> streams_;
   std::unordered_map<Uuid, std::size_t, UuidHash> ids_;
   Timestamp last_recorded_at_;

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <thread>
 
+#include "store/sqlite/chain.h"
+
 namespace es::sqlite {
 namespace {
 
@@ -79,7 +81,16 @@ CREATE TABLE dead_letters (
 );
 CREATE UNIQUE INDEX dead_letters_subscription_position ON dead_letters(subscription, position);
 )sql",
+    // 4 -> 5: the hash chain (docs/security.md): each event's hash and each stream's head hash,
+    // computed for the existing events by backfill_chain() in the same transaction.
+    R"sql(
+ALTER TABLE events ADD COLUMN hash BLOB;
+ALTER TABLE streams ADD COLUMN last_hash BLOB;
+)sql",
 };
+
+// The schema version whose migration needs the chain computed for the events already stored.
+constexpr std::int64_t kChainVersion = 5;
 
 }  // namespace
 
@@ -155,6 +166,7 @@ Status migrate(Connection& conn) {
   }
   for (auto v = *version; v < kSchemaVersion; ++v) {
     ES_RETURN_IF_ERROR(rollback_on_error(conn.exec(kMigrations[static_cast<std::size_t>(v)])));
+    if (v + 1 == kChainVersion) ES_RETURN_IF_ERROR(rollback_on_error(backfill_chain(conn)));
   }
   ES_RETURN_IF_ERROR(rollback_on_error(conn.exec(fmt::format(
       "PRAGMA application_id={}; PRAGMA user_version={}", kApplicationId, kSchemaVersion))));

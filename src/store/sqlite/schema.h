@@ -12,7 +12,7 @@ namespace es::sqlite {
 // PRAGMA application_id of every store file: "ESCP".
 inline constexpr std::int32_t kApplicationId = 0x45534350;
 // PRAGMA user_version after all migrations ran.
-inline constexpr std::int64_t kSchemaVersion = 4;
+inline constexpr std::int64_t kSchemaVersion = 5;
 
 // Per-connection settings: WAL, synchronous, cache size, foreign keys off, temp store in memory.
 Status configure_connection(Connection& conn, const SqliteOptions& options);

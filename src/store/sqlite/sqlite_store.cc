@@ -1,5 +1,6 @@
 #include "es/store/sqlite_store.h"
 
+#include "store/sqlite/chain.h"
 #include "store/sqlite/reader.h"
 #include "store/sqlite/writer.h"
 
@@ -10,7 +11,10 @@ class SqliteStore final : public EventStore {
  public:
   SqliteStore(std::unique_ptr<sqlite::Writer> writer, const std::string& path,
               const SqliteOptions& options)
-      : EventStore(options.limits), writer_(std::move(writer)), readers_(path, options) {}
+      : EventStore(options.limits),
+        writer_(std::move(writer)),
+        readers_(path, options),
+        busy_timeout_ms_(options.busy_timeout_ms) {}
 
  protected:
   Result<std::vector<AppendResult>> do_append(std::span<const AppendRequest> batch) override {
@@ -68,9 +72,17 @@ class SqliteStore final : public EventStore {
     return writer_->set_retention(stream, retention);
   }
 
+  // On a connection of its own: a long scan must not hold a pooled reader's statement cache.
+  Status do_scan_chain(std::string_view stream, detail::ChainScan& scan) override {
+    auto conn = sqlite::Connection::open(readers_.path(), /*read_only=*/true, busy_timeout_ms_);
+    if (!conn) return conn.error();
+    return sqlite::scan_chain(*conn, stream, scan);
+  }
+
  private:
   std::unique_ptr<sqlite::Writer> writer_;
   sqlite::ReaderPool readers_;
+  int busy_timeout_ms_;
 };
 
 }  // namespace

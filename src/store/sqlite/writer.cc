@@ -36,15 +36,17 @@ Status Writer::prepare_statements() {
       {&release_, "RELEASE append"},
       {&last_recorded_, "SELECT recorded_at FROM events ORDER BY position DESC LIMIT 1"},
       {&select_stream_,
-       "SELECT version, truncate_before, tombstoned, tenant FROM streams WHERE stream = ?1"},
+       "SELECT version, truncate_before, tombstoned, tenant, last_hash FROM streams "
+       "WHERE stream = ?1"},
       {&select_id_, "SELECT stream, version, position FROM events WHERE id = ?1"},
       {&insert_event_,
        "INSERT INTO events (id, stream, version, type, schema_version, data, metadata, tenant, "
-       "recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+       "recorded_at, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
       {&upsert_stream_,
-       "INSERT INTO streams (stream, version, tenant, created_at, updated_at) "
-       "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (stream) DO UPDATE SET "
-       "version = excluded.version, updated_at = excluded.updated_at"},
+       "INSERT INTO streams (stream, version, tenant, created_at, updated_at, last_hash) "
+       "VALUES (?1, ?2, ?3, ?4, ?4, ?5) ON CONFLICT (stream) DO UPDATE SET "
+       "version = excluded.version, updated_at = excluded.updated_at, "
+       "last_hash = excluded.last_hash"},
       {&soft_delete_,
        "UPDATE streams SET truncate_before = version + 1, updated_at = ?2 WHERE stream = ?1"},
       {&tombstone_,
@@ -107,6 +109,10 @@ Result<detail::StreamRow> Writer::load_row(std::string_view stream) {
   row.truncate_before = select_stream_.column_int(1);
   row.tombstoned = select_stream_.column_int(2) != 0;
   row.tenant = std::string(select_stream_.column_text(3));
+  // A head without a hash (a reserved name) links the next event to the chain's start.
+  if (!detail::to_chain_hash(select_stream_.column_blob(4), row.last_hash)) {
+    row.last_hash = detail::kChainStart;
+  }
   // A tombstone on a never-written name keeps version 0 and reads as absent-but-tombstoned.
   if (row.tombstoned && row.version == 0) row.exists = false;
   return row;
@@ -172,9 +178,19 @@ Status Writer::insert_events(const AppendRequest& request, const detail::StreamR
                              AppendResult& result) {
   const std::string_view tenant = row.exists ? std::string_view(row.tenant) : request.tenant;
   std::int64_t version = row.version;
+  detail::ChainHash hash = row.last_hash;
   result.first_version = version + 1;
   for (const EventData& event : request.events) {
     const Uuid id = event.id.is_nil() ? Uuid::v7() : event.id;
+    hash = detail::chain_hash(hash, {.stream = request.stream,
+                                     .version = version + 1,
+                                     .id = id,
+                                     .type = event.type,
+                                     .schema_version = event.schema_version,
+                                     .data = event.data,
+                                     .metadata = event.metadata,
+                                     .tenant = tenant,
+                                     .recorded_at_us = txn_recorded_at_});
     StatementReset reset(insert_event_);
     insert_event_.bind_blob(1, id.bytes().data(), id.bytes().size());
     insert_event_.bind(2, request.stream);
@@ -185,6 +201,7 @@ Status Writer::insert_events(const AppendRequest& request, const detail::StreamR
     insert_event_.bind(7, event.metadata);
     insert_event_.bind(8, tenant);
     insert_event_.bind(9, txn_recorded_at_);
+    insert_event_.bind_blob(10, hash.data(), hash.size());
     const int rc = insert_event_.step();
     if (rc != SQLITE_DONE) return error_status(conn_.get(), rc, "insert event");
     const Position position(0, static_cast<std::uint64_t>(sqlite3_last_insert_rowid(conn_.get())));
@@ -197,6 +214,7 @@ Status Writer::insert_events(const AppendRequest& request, const detail::StreamR
   upsert_stream_.bind(2, version);
   upsert_stream_.bind(3, tenant);
   upsert_stream_.bind(4, txn_recorded_at_);
+  upsert_stream_.bind_blob(5, hash.data(), hash.size());
   const int rc = upsert_stream_.step();
   return rc == SQLITE_DONE ? Status::ok() : error_status(conn_.get(), rc, "update stream");
 }
