@@ -1,4 +1,4 @@
-// A store written by the schema-4 release (tests/integrity/data/store-v4.db, made with that
+// A store written by the schema-4 release (tests/integrity/data/store-v4.sqlite, made with that
 // release's `es`: appends with metadata, a tenant and schema versions, a multi-stream batch, a
 // soft-deleted and recreated stream, a tombstoned one and a reserved name) is upgraded to schema 5
 // on open: every existing event gets its chain hash and every stream its head, so it verifies,
