@@ -2,9 +2,9 @@
 // (the catch-up path of a projection).
 #include <fmt/format.h>
 
+#include "baseline.h"
 #include "es/domain/repository.h"
 #include "families.h"
-#include "sqlite_baseline.h"
 
 namespace es::bench {
 namespace {

@@ -20,7 +20,7 @@
 
 namespace es::bench {
 
-class SqliteBaseline;
+class Baseline;
 
 // `events` done in `seconds`.
 struct Figure {
@@ -36,7 +36,7 @@ struct RunContext {
   SnapshotStore& snapshots;  // the store's own (same file, or in memory)
   std::string backend;       // as StoreStats names it: "sqlite", "memory"
   std::string path;          // the store's SQLite file; empty for other backends
-  SqliteBaseline* baseline;  // null when the backend has none or it was turned off
+  Baseline* baseline;        // the raw engine; null when the backend has none or it was turned off
   double scale;
   std::ostream& out;
   std::uint64_t written = 0;           // events in the store, which started empty

@@ -334,9 +334,10 @@ Status SqliteBaseline::scan_stream_payload(std::string_view stream, const RowVis
 Result<SqliteBaseline::Scan> SqliteBaseline::scan_all(int page) {
   sqlite3_stmt* s = read_all_.get();
   Scan scan;
+  std::int64_t last_position = 0;
   for (;;) {
     Reset reset(s);
-    sqlite3_bind_int64(s, 1, scan.last_position);
+    sqlite3_bind_int64(s, 1, last_position);
     sqlite3_bind_int64(s, 2, page);
     int rows = 0;
     for (;;) {
@@ -344,8 +345,8 @@ Result<SqliteBaseline::Scan> SqliteBaseline::scan_all(int page) {
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return fail(reader_.get(), rc, "read all");
       const std::int64_t position = sqlite3_column_int64(s, 0);
-      scan.ordered = scan.ordered && position > scan.last_position;
-      scan.last_position = position;
+      scan.ordered = scan.ordered && position > last_position;
+      last_position = position;
       scan.bytes += touched_columns(s);
       ++rows;
     }

@@ -1,7 +1,5 @@
-// The raw-engine baseline of the sqlite backend: the SQLite C API writing and reading the same
-// rows in the same transactions as src/store/sqlite/ does, without the library, in a file of its
-// own. Each workload's figure is reported next to it (BENCHMARKS.md: "the raw engine doing the
-// same rows and transactions without the library, in the same process, same run").
+// The raw-engine baseline of the sqlite backend (baseline.h): the SQLite C API writing and reading
+// the same rows in the same transactions as src/store/sqlite/ does, in a file of its own.
 //
 // Same schema (a copy of the DDL of src/store/sqlite/schema.cc), same PRAGMAs (WAL,
 // synchronous=FULL, 64 MiB cache), UUID v7 ids, one write connection and one read connection.
@@ -16,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "baseline.h"
 #include "es/core/result.h"
 #include "es/store/event.h"
 
@@ -24,7 +23,7 @@ struct sqlite3_stmt;
 
 namespace es::bench {
 
-class SqliteBaseline {
+class SqliteBaseline final : public Baseline {
  public:
   // Creates a fresh database at `path`. A file already there is removed (with its -wal and -shm)
   // only if an earlier baseline made it; any other file is refused with kInvalidArgument.
@@ -32,45 +31,20 @@ class SqliteBaseline {
   SqliteBaseline(const SqliteBaseline&) = delete;
   SqliteBaseline& operator=(const SqliteBaseline&) = delete;
   // Closes the connections and removes the file.
-  ~SqliteBaseline();
+  ~SqliteBaseline() override;
 
-  // One append as the library's writer runs it for a lone caller: BEGIN IMMEDIATE; SELECT the
-  // stream row; INSERT each event; UPSERT the stream row; COMMIT. kConflict (and ROLLBACK) when the
-  // stream's version is not `expected`. Returns the stream's new version.
   Result<std::int64_t> append(std::string_view stream, std::int64_t expected,
-                              std::span<const EventData> events);
-
-  // W3: one SELECT of a stream's rows (the library's columns) in version order, touching every
-  // column as W4 does; `visit` gets each row's version and data.
-  using RowVisitor = std::function<void(std::int64_t version, std::string_view data)>;
-  Status scan_stream(std::string_view stream, const RowVisitor& visit);
-  // W3's fold: the same SELECT of only the columns a fold needs (version, type, schema_version,
-  // data), as the library reads them for Repository::load.
-  Status scan_stream_payload(std::string_view stream, const RowVisitor& visit);
-
-  // W4: every row in position order, `page` rows per SELECT by position > last, touching every
-  // column without copying.
-  struct Scan {
-    std::uint64_t count = 0;
-    std::int64_t last_position = 0;
-    bool ordered = true;
-    std::uint64_t bytes = 0;  // sum of the column lengths, so the reads are not optimised away
-  };
-  Result<Scan> scan_all(int page);
-
-  // W6: a catch-up projection of every row, as the library's exactly-once runner does it: per
-  // `page` rows, the page's SELECT on the read connection (every column touched) and one write
-  // transaction holding an UPSERT into w6_items (stream, count, qty) per ItemAdded decoded with
-  // the JSON codec, and the checkpoint's UPDATE.
-  struct Projected {
-    std::uint64_t events = 0;  // rows read
-    std::int64_t count = 0;    // sum(count) of w6_items afterwards
-  };
-  Result<Projected> project_all(int page);
-
-  // For verification: rows in the events table; the version in a stream's row (0 when absent).
-  Result<std::int64_t> event_count();
-  Result<std::int64_t> stream_version(std::string_view stream);
+                              std::span<const EventData> events) override;
+  Status scan_stream(std::string_view stream, const RowVisitor& visit) override;
+  Status scan_stream_payload(std::string_view stream, const RowVisitor& visit) override;
+  Result<Scan> scan_all(int page) override;
+  // As the library's exactly-once runner does it: per `page` rows, the page's SELECT on the read
+  // connection (every column touched) and one write transaction holding an UPSERT into w6_items
+  // (stream, count, qty) per ItemAdded decoded with the JSON codec, and the checkpoint's UPDATE.
+  Result<Projected> project_all(int page) override;
+  Result<std::int64_t> event_count() override;
+  Result<std::int64_t> stream_version(std::string_view stream) override;
+  [[nodiscard]] std::string durability() const override { return "synchronous=FULL"; }
 
  private:
   struct Closer {

@@ -10,6 +10,7 @@
 
 #include "es/store/open.h"
 #include "families.h"
+#include "postgres_baseline.h"
 #include "sqlite_baseline.h"
 
 namespace es::bench {
@@ -90,14 +91,22 @@ Status run_workloads(const WorkloadOptions& options, std::ostream& out) {
         options.db_url, stats->events, stats->streams));
   }
 
-  std::unique_ptr<SqliteBaseline> baseline;
+  std::unique_ptr<Baseline> baseline;
   if (options.baseline && stats->backend == "sqlite") {
     auto created = SqliteBaseline::create(sqlite_path(options.db_url) + ".baseline.db");
     if (!created) return created.error();
     baseline = std::move(*created);
   }
+  if (options.baseline && stats->backend == "postgres") {
+    auto created = PostgresBaseline::create(options.db_url);
+    if (!created) return created.error();
+    baseline = std::move(*created);
+  }
 
-  auto snapshots = es::open_snapshot_store(options.db_url);
+  // PostgreSQL has no snapshot store yet: W3s runs with snapshots in memory there.
+  auto snapshots = stats->backend == "postgres"
+                       ? Result<std::unique_ptr<SnapshotStore>>(make_memory_snapshot_store())
+                       : es::open_snapshot_store(options.db_url);
   if (!snapshots) return snapshots.error();
 
   RunContext ctx{.store = **store,

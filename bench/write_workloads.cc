@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "baseline.h"
 #include "families.h"
-#include "sqlite_baseline.h"
 
 namespace es::bench {
 namespace {
@@ -85,7 +85,7 @@ auto library_appender(EventStore& store) {
   };
 }
 
-auto raw_appender(SqliteBaseline& baseline) {
+auto raw_appender(Baseline& baseline) {
   return [&baseline](std::string_view stream, std::int64_t expected, const EventData& event) {
     return baseline.append(stream, expected, {&event, 1});
   };
@@ -127,7 +127,7 @@ ReadBack read_back(EventStore& store, const std::vector<std::string>& streams,
 }
 
 // The baseline's check: every stream row at its version and the expected number of rows.
-bool baseline_holds(SqliteBaseline& baseline, const std::vector<std::string>& streams,
+bool baseline_holds(Baseline& baseline, const std::vector<std::string>& streams,
                     const std::vector<std::int64_t>& want, std::uint64_t total_rows) {
   for (std::size_t k = 0; k < streams.size(); ++k) {
     auto version = baseline.stream_version(streams[k]);
@@ -158,6 +158,9 @@ void add_failures(Report& report, const Outcome& out) {
 
 void add_durability(const RunContext& ctx, Report& report) {
   if (ctx.backend == "sqlite") report.extra["synchronous"] = "FULL";
+  if (ctx.backend == "postgres" && ctx.baseline != nullptr) {
+    report.extra["durability"] = ctx.baseline->durability();
+  }
 }
 
 // One W5 configuration: `writers` threads, each with its own share of the streams and
@@ -382,6 +385,7 @@ Status run_w5(RunContext& ctx) {
       if (ctx.backend == "sqlite") {
         report.extra["target_ratio_to_w1"] = c.writers == 4 ? 2.5 : 6.0;
       }
+      if (ctx.backend == "postgres" && c.writers == 16) report.extra["target_ratio_to_w1"] = 4.0;
     }
     report.extra["interleaved_rounds"] = kRounds;
     add_latencies(report, r.merged.latencies_us);

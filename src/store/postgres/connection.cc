@@ -53,6 +53,9 @@ Result<Connection> Connection::open(const std::string& conninfo, std::string_vie
     return Status::unavailable(
         fmt::format("postgres: cannot connect: {}", std::string_view(PQerrorMessage(raw))));
   }
+  // Server notices ("schema already exists, skipping") are not for the application's stderr.
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);
   ES_RETURN_IF_ERROR(conn.exec("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'"));
   ES_RETURN_IF_ERROR(conn.set_search_path());
   return conn;
