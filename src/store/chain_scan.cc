@@ -133,9 +133,11 @@ void ChainScan::resolve_mismatches() {
                       fields.version));
     } else {
       add(fields.version, IntegrityProblemKind::kModified,
-          fmt::format("its fields, or the hash of version {} it links to, do not match its "
-                      "stored hash",
-                      fields.version - 1));
+          fields.version == 1
+              ? std::string("its fields do not match its stored hash")
+              : fmt::format("its fields, or the hash of version {} it links to, do not match its "
+                            "stored hash",
+                            fields.version - 1));
     }
   }
 }

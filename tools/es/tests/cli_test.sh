@@ -62,7 +62,7 @@ TIME='^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$'
 section "help and usage"
 expect 0 "$ES" --help
 check '"append" in text and "import" in text and "Exit codes" in text'
-for cmd in append read read-all streams stats delete tombstone export import bench demo dlq; do
+for cmd in append read read-all streams stats delete tombstone export import bench demo dlq verify; do
   expect 0 "$ES" "$cmd" --help
   grep -q "Usage: es $cmd" "$OUT" || fail "help of $cmd"
 done
@@ -462,6 +462,50 @@ expect 2 "$ES" --db dlq.db dlq retry
 expect 4 "$ES" --db no-such.db dlq list
 expect 1 "$ES" --db memory: dlq list
 error_is "SQLite store file"
+
+section "verify"
+# tamper DB SQL: edits the store file behind the store's back.
+tamper() { python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()' "$1" "$2"; }
+expect 0 "$ES" verify --help
+grep -q "modified, deleted, inserted, reordered" "$OUT" || fail "help of verify"
+for i in 1 2 3 4; do "$ES" --db chain.db append acct-1 t.Deposited "{\"n\":$i}" >/dev/null; done
+printf '%s\n' '{"type":"t.A","data":{},"stream":"b-1"}' '{"type":"t.B","data":{},"stream":"c-1"}' | "$ES" --db chain.db append b-1 >/dev/null
+"$ES" --db chain.db delete c-1 >/dev/null
+expect 0 "$ES" --db chain.db verify
+check 're.match(r"verified 6 events in 3 streams: intact\ndigest [0-9a-f]{64}\n$", text)'
+expect 0 "$ES" --db chain.db verify --json
+check 'obj["intact"] and obj["events"] == 6 and obj["streams"] == 3 and obj["problems"] == 0 and len(obj["digest"]) == 64'
+digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["digest"])' "$OUT")
+expect 0 "$ES" --db chain.db verify --json --heads
+check 'len(lines) == 4 and lines[0]["stream"] == "acct-1" and lines[0]["version"] == 4 and len(lines[0]["hash"]) == 64 and lines[3]["digest"] == "'"$digest"'"'
+cp chain.db chain-clean.db
+tamper chain.db "UPDATE events SET data = '{\"n\":40}' WHERE stream = 'acct-1' AND version = 2"
+expect 5 "$ES" --db chain.db verify --json
+check 'lines[0] == {"stream": "acct-1", "version": 2, "kind": "modified", "detail": lines[0]["detail"]} and lines[-1]["problems"] == 1 and not lines[-1]["intact"]'
+error_is "integrity: 1 problem found"
+expect 5 "$ES" --db chain.db verify
+check 'text.startswith("acct-1 2 modified: ") and "1 problem\n" in text'
+expect 0 "$ES" --db chain.db verify --stream b-1
+check 'text.startswith("verified 1 event in 1 stream: intact")'
+cp chain-clean.db chain.db
+tamper chain.db "DELETE FROM events WHERE stream = 'acct-1' AND version = 3"
+expect 5 "$ES" --db chain.db verify --json
+check '[(l["stream"], l["version"], l["kind"]) for l in lines[:-1]] == [("acct-1", 3, "deleted")]'
+cp chain-clean.db chain.db
+tamper chain.db "INSERT INTO events (id, stream, version, type, schema_version, data, metadata, tenant, recorded_at, hash) SELECT randomblob(16), stream, 5, type, schema_version, data, metadata, tenant, recorded_at, hash FROM events WHERE stream = 'acct-1' AND version = 4"
+expect 5 "$ES" --db chain.db verify --json
+check '[(l["stream"], l["version"], l["kind"]) for l in lines[:-1]] == [("acct-1", 5, "inserted")]'
+cp chain-clean.db chain.db
+tamper chain.db "UPDATE events SET version = -1 WHERE stream = 'acct-1' AND version = 1; UPDATE events SET version = 1 WHERE stream = 'acct-1' AND version = 2; UPDATE events SET version = 2 WHERE stream = 'acct-1' AND version = -1"
+expect 5 "$ES" --db chain.db verify --json
+check '[(l["stream"], l["version"], l["kind"]) for l in lines[:-1]] == [("acct-1", 1, "reordered"), ("acct-1", 2, "reordered")]'
+cp chain-clean.db chain.db
+tamper chain.db "DELETE FROM events WHERE stream = 'acct-1' AND version = 4; UPDATE streams SET version = 3, last_hash = (SELECT hash FROM events WHERE stream = 'acct-1' AND version = 3) WHERE stream = 'acct-1'"
+expect 0 "$ES" --db chain.db verify --json
+check 'obj["intact"] and obj["digest"] != "'"$digest"'"'
+expect 4 "$ES" --db no-such.db verify
+expect 0 "$ES" --db memory: verify
+check 'text.startswith("verified 0 events in 0 streams: intact")'
 
 if [[ $FAILED != 0 ]]; then
   echo "cli_test: FAILED"
