@@ -27,4 +27,7 @@ Status run_w6(RunContext& ctx);  // exactly-once catch-up of the whole store int
 // latency_workload.cc
 Status run_w7(RunContext& ctx);  // append -> handler latency, in process and across processes
 
+// verify_workload.cc
+Status run_wv(RunContext& ctx);  // verify the hash chain of a 1,000,000-event store
+
 }  // namespace es::bench

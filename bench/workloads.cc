@@ -22,7 +22,7 @@ struct Workload {
 };
 
 // The order BENCHMARKS.md runs them in, whatever order they were asked for.
-constexpr std::array<Workload, 9> kWorkloads = {{
+constexpr std::array<Workload, 10> kWorkloads = {{
     {"W1", run_w1},
     {"W2", run_w2},
     {"W3", run_w3},
@@ -32,6 +32,7 @@ constexpr std::array<Workload, 9> kWorkloads = {{
     {"W5c", run_w5c},
     {"W6", run_w6},
     {"W7", run_w7},
+    {"WV", run_wv},
 }};
 
 bool same_name(std::string_view a, std::string_view b) {
@@ -43,7 +44,7 @@ bool same_name(std::string_view a, std::string_view b) {
 
 Result<std::vector<const Workload*>> select(const std::vector<std::string>& names) {
   if (names.empty())
-    return Status::invalid_argument("no workload named: give W1..W7, W3s, W5c or all");
+    return Status::invalid_argument("no workload named: give W1..W7, W3s, W5c, WV or all");
   std::vector<bool> chosen(kWorkloads.size(), false);
   for (const std::string& name : names) {
     if (same_name(name, "all")) {
@@ -54,7 +55,7 @@ Result<std::vector<const Workload*>> select(const std::vector<std::string>& name
                                  [&](const Workload& w) { return same_name(w.name, name); });
     if (it == kWorkloads.end()) {
       return Status::invalid_argument(fmt::format(
-          "unknown workload '{}': expected W1, W2, W3, W3s, W4, W5, W5c, W6, W7 or all", name));
+          "unknown workload '{}': expected W1, W2, W3, W3s, W4, W5, W5c, W6, W7, WV or all", name));
     }
     chosen[static_cast<std::size_t>(it - kWorkloads.begin())] = true;
   }

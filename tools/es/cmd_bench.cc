@@ -44,9 +44,9 @@ void add_bench_command(CLI::App& app, const GlobalOptions& global, Runner& run) 
   auto args = std::make_shared<BenchArgs>();
   CLI::App* sub = app.add_subcommand("bench", "Run the benchmark workloads against --db");
   sub->add_option("--workload", args->workloads,
-                  "W1, W2, W3, W3s, W4, W5, W5c, W6, W7 or all (repeatable)")
+                  "W1, W2, W3, W3s, W4, W5, W5c, W6, W7, WV or all (repeatable)")
       ->required()
-      ->check(CLI::IsMember({"W1", "W2", "W3", "W3s", "W4", "W5", "W5c", "W6", "W7", "all"}));
+      ->check(CLI::IsMember({"W1", "W2", "W3", "W3s", "W4", "W5", "W5c", "W6", "W7", "WV", "all"}));
   sub->add_option("--scale", args->scale, "Multiplies every event count (0.1 for a smoke run)")
       ->capture_default_str()
       ->check(positive_number());
