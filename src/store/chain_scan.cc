@@ -68,7 +68,7 @@ void ChainScan::head(std::string_view stream, std::int64_t version, std::string_
 void ChainScan::event(const ChainFields& fields, std::string_view stored_hash) {
   switch_to(fields.stream);
   ++report_.events;
-  Stream& s = *current_;
+  ScannedStream& s = *current_;
   const std::int64_t v = fields.version;
   if (s.first_version == 0) s.first_version = v;
   if (v < 1) {
@@ -107,13 +107,13 @@ void ChainScan::event(const ChainFields& fields, std::string_view stored_hash) {
 }
 
 void ChainScan::resolve_mismatches() {
-  Stream& s = *current_;
+  ScannedStream& s = *current_;
   std::vector<ChainHash> previous;  // every hash a displaced event may have linked to
-  for (const Mismatch& m : s.mismatches) {
+  for (const ChainMismatch& m : s.mismatches) {
     previous.push_back(m.previous);
     previous.push_back(m.stored);
   }
-  for (const Mismatch& m : s.mismatches) {
+  for (const ChainMismatch& m : s.mismatches) {
     const ChainFields fields = chain_fields(m.event);
     auto links_with = [&](const ChainFields& f) {
       return std::any_of(previous.begin(), previous.end(),
@@ -122,7 +122,7 @@ void ChainScan::resolve_mismatches() {
     // Intact in its place: the event it links to was moved, and is reported where it now is.
     if (links_with(fields)) continue;
     std::optional<std::int64_t> appended_at;
-    for (const Mismatch& other : s.mismatches) {
+    for (const ChainMismatch& other : s.mismatches) {
       ChainFields moved = fields;
       moved.version = other.event.version;
       if (moved.version != fields.version && links_with(moved)) appended_at = moved.version;
@@ -143,7 +143,7 @@ void ChainScan::resolve_mismatches() {
 }
 
 void ChainScan::check_head() {
-  Stream& s = *current_;
+  ScannedStream& s = *current_;
   if (s.last_version < *s.head_version) {
     add(s.last_version + 1, IntegrityProblemKind::kDeleted,
         fmt::format("{} missing; the stream's head is version {}",
@@ -156,7 +156,7 @@ void ChainScan::check_head() {
 }
 
 void ChainScan::finish_stream() {
-  Stream& s = *current_;
+  ScannedStream& s = *current_;
   ++report_.streams;
   if (!s.head_version) {
     // One problem for the whole stream: without a head nothing else about it can be trusted.

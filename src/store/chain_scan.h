@@ -14,6 +14,27 @@
 
 namespace es::detail {
 
+// ChainScan's state: an event whose stored hash did not match, kept until its stream ends to
+// tell a modified event from a reordered one.
+struct ChainMismatch {
+  RecordedEvent event;
+  ChainHash stored{};
+  ChainHash previous{};  // the previous hash it was checked against
+};
+
+// ChainScan's state: the stream being checked.
+struct ScannedStream {
+  std::string name;
+  std::optional<std::int64_t> head_version;
+  std::string head_hash;
+  std::int64_t first_version = 0;  // of the stored events; 0 when none
+  std::int64_t last_version = 0;   // the highest version at or below the head
+  ChainHash previous = kChainStart;
+  bool last_problem = false;  // the event at last_version was reported or is a mismatch
+  std::vector<ChainMismatch> mismatches;
+  std::vector<IntegrityProblem> problems;
+};
+
 // The order a backend must feed: streams in ascending byte order of their names; for each
 // stream, its streams-table row first (when there is one), then every stored event of it in
 // ascending version order (hidden events included; equal versions in position order). Streams
@@ -31,26 +52,6 @@ class ChainScan {
   VerifyReport finish();
 
  private:
-  // An event whose stored hash did not match, kept until the stream ends to tell a modified
-  // event from a reordered one.
-  struct Mismatch {
-    RecordedEvent event;
-    ChainHash stored{};
-    ChainHash previous{};  // the previous hash it was checked against
-  };
-  struct Stream {
-    std::string name;
-    std::optional<std::int64_t> head_version;
-    std::string head_hash;
-    std::int64_t first_version = 0;  // of the stored events; 0 when none
-    std::int64_t last_version = 0;   // the highest version at or below the head
-    ChainHash previous = kChainStart;
-    bool last_problem = false;  // the event at last_version was reported or is a mismatch
-    bool broken = false;        // a problem was found in the chain itself
-    std::vector<Mismatch> mismatches;
-    std::vector<IntegrityProblem> problems;
-  };
-
   void switch_to(std::string_view stream);
   void finish_stream();
   // Classifies the stream's mismatches as reordered, modified or intact after all.
@@ -61,7 +62,7 @@ class ChainScan {
 
   const VerifyOptions& options_;
   VerifyReport report_;
-  std::optional<Stream> current_;
+  std::optional<ScannedStream> current_;
   HeadDigest digest_;
 };
 

@@ -19,8 +19,8 @@ class ChainEncoder {
  public:
   explicit ChainEncoder(std::string_view tag) {
     // sodium_init() picks the fastest BLAKE2b for this CPU; it is idempotent and thread-safe.
-    static const bool initialised = sodium_init() >= 0;
-    (void)initialised;
+    static const bool kInitialised = sodium_init() >= 0;
+    (void)kInitialised;
     crypto_generichash_init(&state_, nullptr, 0, kChainHashBytes);
     text(tag);
   }

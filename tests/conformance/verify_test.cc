@@ -77,6 +77,7 @@ TEST_P(Verify, ConcurrentWritersAndBatchesKeepTheChainsIntact) {
   constexpr int kWriters = 4;
   constexpr int kAppends = 50;
   std::vector<std::thread> writers;
+  writers.reserve(kWriters);
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([this, w] {
       for (int i = 0; i < kAppends; ++i) {

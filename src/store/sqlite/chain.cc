@@ -70,7 +70,7 @@ Status scan_rows(Connection& conn, std::string_view stream, detail::ChainScan& s
 
 Status scan_chain(Connection& conn, std::string_view stream, detail::ChainScan& scan) {
   ES_RETURN_IF_ERROR(conn.exec("BEGIN"));
-  const Status status = scan_rows(conn, stream, scan);
+  Status status = scan_rows(conn, stream, scan);
   (void)conn.exec("COMMIT");
   return status;
 }
