@@ -487,18 +487,19 @@ expect 5 "$ES" --db chain.db verify
 check 'text.startswith("acct-1 2 modified: ") and "1 problem\n" in text'
 expect 0 "$ES" --db chain.db verify --stream b-1
 check 'text.startswith("verified 1 event in 1 stream: intact")'
-cp chain-clean.db chain.db
-tamper chain.db "DELETE FROM events WHERE stream = 'acct-1' AND version = 3"
-expect 5 "$ES" --db chain.db verify --json
-check '[(l["stream"], l["version"], l["kind"]) for l in lines[:-1]] == [("acct-1", 3, "deleted")]'
-cp chain-clean.db chain.db
-tamper chain.db "INSERT INTO events (id, stream, version, type, schema_version, data, metadata, tenant, recorded_at, hash) SELECT randomblob(16), stream, 5, type, schema_version, data, metadata, tenant, recorded_at, hash FROM events WHERE stream = 'acct-1' AND version = 4"
-expect 5 "$ES" --db chain.db verify --json
-check '[(l["stream"], l["version"], l["kind"]) for l in lines[:-1]] == [("acct-1", 5, "inserted")]'
-cp chain-clean.db chain.db
-tamper chain.db "UPDATE events SET version = -1 WHERE stream = 'acct-1' AND version = 1; UPDATE events SET version = 1 WHERE stream = 'acct-1' AND version = 2; UPDATE events SET version = 2 WHERE stream = 'acct-1' AND version = -1"
-expect 5 "$ES" --db chain.db verify --json
-check '[(l["stream"], l["version"], l["kind"]) for l in lines[:-1]] == [("acct-1", 1, "reordered"), ("acct-1", 2, "reordered")]'
+# tamper_finds SQL EXPECTED: SQL on a copy of the clean store makes verify exit 5 reporting exactly
+# the EXPECTED list of (stream, version, kind).
+tamper_finds() {
+  cp chain-clean.db chain.db
+  tamper chain.db "$1"
+  expect 5 "$ES" --db chain.db verify --json
+  check '[(l["stream"], l["version"], l["kind"]) for l in lines[:-1]] == '"$2"
+}
+tamper_finds "DELETE FROM events WHERE stream = 'acct-1' AND version = 3" '[("acct-1", 3, "deleted")]'
+tamper_finds "INSERT INTO events (id, stream, version, type, schema_version, data, metadata, tenant, recorded_at, hash) SELECT randomblob(16), stream, 5, type, schema_version, data, metadata, tenant, recorded_at, hash FROM events WHERE stream = 'acct-1' AND version = 4" \
+  '[("acct-1", 5, "inserted")]'
+tamper_finds "UPDATE events SET version = -1 WHERE stream = 'acct-1' AND version = 1; UPDATE events SET version = 1 WHERE stream = 'acct-1' AND version = 2; UPDATE events SET version = 2 WHERE stream = 'acct-1' AND version = -1" \
+  '[("acct-1", 1, "reordered"), ("acct-1", 2, "reordered")]'
 cp chain-clean.db chain.db
 tamper chain.db "DELETE FROM events WHERE stream = 'acct-1' AND version = 4; UPDATE streams SET version = 3, last_hash = (SELECT hash FROM events WHERE stream = 'acct-1' AND version = 3) WHERE stream = 'acct-1'"
 expect 0 "$ES" --db chain.db verify --json
