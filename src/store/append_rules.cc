@@ -47,6 +47,25 @@ Status check_delete_expected(std::string_view stream, const StreamRow& row,
   return check_expected(stream, row, expected);
 }
 
+Result<bool> check_delete(std::string_view stream, const StreamRow& row, ExpectedVersion expected,
+                          bool tombstone) {
+  if (row.tombstoned) {
+    if (tombstone) return false;
+    return deleted(stream);
+  }
+  if (!row.exists && !tombstone) {
+    return Status::not_found("stream '" + std::string(stream) + "' does not exist");
+  }
+  ES_RETURN_IF_ERROR(check_delete_expected(stream, row, expected));
+  return true;
+}
+
+Status check_retention_target(std::string_view stream, const StreamRow& row) {
+  if (row.tombstoned) return deleted(stream);
+  if (!row.exists) return Status::not_found("stream '" + std::string(stream) + "' does not exist");
+  return Status::ok();
+}
+
 Status check_tenant(std::string_view stream, const StreamRow& row, std::string_view tenant) {
   if (!row.exists || row.tenant == tenant) return Status::ok();
   return Status::permission_denied("stream '" + std::string(stream) +

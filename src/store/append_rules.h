@@ -34,6 +34,15 @@ Status check_expected(std::string_view stream, const StreamRow& row, ExpectedVer
 Status check_delete_expected(std::string_view stream, const StreamRow& row,
                              ExpectedVersion expected);
 
+// The rules of delete_stream (soft) and tombstone_stream on the stream in `row`: true when the
+// deletion must be written, false when there is nothing to do (tombstoning a tombstoned stream);
+// kStreamDeleted, kNotFound, kConflict or kInvalidArgument otherwise.
+Result<bool> check_delete(std::string_view stream, const StreamRow& row, ExpectedVersion expected,
+                          bool tombstone);
+
+// set_retention's target must be a stream that exists and is not tombstoned.
+Status check_retention_target(std::string_view stream, const StreamRow& row);
+
 // kPermissionDenied when an existing stream belongs to another tenant.
 Status check_tenant(std::string_view stream, const StreamRow& row, std::string_view tenant);
 

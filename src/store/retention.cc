@@ -17,4 +17,16 @@ RetentionBounds retention_bounds(const Retention& retention, std::int64_t last_v
   return bounds;
 }
 
+StreamReadRange stream_read_range(const StreamInfo& info, std::int64_t truncate_before,
+                                  const ReadStreamOptions& options, Timestamp now) {
+  StreamReadRange range;
+  range.bounds = retention_bounds(info.retention, info.version, now);
+  range.low = std::max(range.bounds.min_version, truncate_before);
+  range.high = info.version;
+  range.from = options.direction == Direction::kForward
+                   ? std::max(options.from_version.value_or(range.low), range.low)
+                   : std::min(options.from_version.value_or(range.high), range.high);
+  return range;
+}
+
 }  // namespace es::detail

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "es/core/time.h"
+#include "es/store/read.h"
 #include "es/store/stream_info.h"
 
 namespace es::detail {
@@ -17,5 +18,16 @@ struct RetentionBounds {
 
 RetentionBounds retention_bounds(const Retention& retention, std::int64_t last_version,
                                  Timestamp now);
+
+// The versions a read_stream of a live or soft-deleted stream may return, [low, high], and where
+// the read starts in its direction; `truncate_before` is the stream row's.
+struct StreamReadRange {
+  RetentionBounds bounds;
+  std::int64_t low = 1;
+  std::int64_t high = 0;
+  std::int64_t from = 1;
+};
+StreamReadRange stream_read_range(const StreamInfo& info, std::int64_t truncate_before,
+                                  const ReadStreamOptions& options, Timestamp now);
 
 }  // namespace es::detail

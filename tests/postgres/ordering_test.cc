@@ -22,7 +22,7 @@ namespace es::testing {
 namespace {
 
 constexpr int kWriters = 8;
-constexpr int kRounds = 60;
+constexpr int kRounds = 60;  // even: half the rounds append 1 event to the own stream, half 2
 
 TEST(PostgresOrdering, ATailingReaderSeesEveryEventOnceInTheFinalOrderWhileEightProcessesWrite) {
   const std::string url = test_pg_url();
@@ -34,12 +34,14 @@ TEST(PostgresOrdering, ATailingReaderSeesEveryEventOnceInTheFinalOrderWhileEight
   EventStore& store = **opened;
 
   std::vector<std::unique_ptr<ChildProcess>> writers;
+  writers.reserve(kWriters);
   for (int w = 0; w < kWriters; ++w) {
     writers.push_back(std::make_unique<ChildProcess>(std::vector<std::string>{
         url, options.schema, "writer-" + std::to_string(w), std::to_string(kRounds)}));
   }
   // Each round writes 1 or 2 events to the writer's stream and 1 to "shared".
-  const std::size_t expected_total = kWriters * (kRounds / 2 * 3 + kRounds % 2 * 2 + kRounds);
+  constexpr std::size_t kPerWriter = std::size_t{kRounds} / 2 * 3 + kRounds;
+  const std::size_t expected_total = kPerWriter * kWriters;
 
   std::vector<RecordedEvent> seen;
   Position checkpoint = Position::start();
@@ -108,6 +110,7 @@ class RawSession {
   // Runs `sql` with text parameters; returns the error message, or "" on success.
   std::string run(const std::string& sql, const std::vector<std::string>& params = {}) {
     std::vector<const char*> values;
+    values.reserve(params.size());
     for (const std::string& p : params) values.push_back(p.c_str());
     std::unique_ptr<PGresult, decltype(&PQclear)> r(
         PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,

@@ -115,12 +115,9 @@ Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_
     return Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
   }
   if (info.state == StreamState::kAbsent) return Out{0, true};
-  const auto bounds = detail::retention_bounds(info.retention, info.version, now());
-  const std::int64_t low = std::max(bounds.min_version, record->row.truncate_before);
-  const std::int64_t high = info.version;
+  const auto [bounds, low, high, from] =
+      detail::stream_read_range(info, record->row.truncate_before, options, now());
   const bool forward = options.direction == Direction::kForward;
-  const std::int64_t from = forward ? std::max(options.from_version.value_or(low), low)
-                                    : std::min(options.from_version.value_or(high), high);
   const bool payload = options.fields == EventFields::kPayload;
   Params p;
   p.text(stream).int8(forward ? from : low).int8(forward ? high : from);
@@ -260,6 +257,7 @@ Result<std::vector<StreamInfo>> list_streams(Connection& conn, const ListStreams
                       p);
   if (!r) return r.error();
   std::vector<StreamInfo> out;
+  out.reserve(static_cast<std::size_t>(r->rows()));
   for (int i = 0; i < r->rows(); ++i) out.push_back(decode_stream(*r, i).info);
   return out;
 }

@@ -86,7 +86,7 @@ Status migrate(Connection& conn, std::string_view schema) {
     auto set = conn.query("INSERT INTO schema_version (version) VALUES ($1)", next);
     return set ? Status::ok() : set.error();
   };
-  const Status status = body();
+  Status status = body();
   if (!status.is_ok()) {
     (void)conn.exec("ROLLBACK");
     return status;

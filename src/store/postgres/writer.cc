@@ -38,10 +38,6 @@ const std::string kRetention =
     "truncate_before = greatest(truncate_before, $4) WHERE stream = $1";
 const std::string kSnapshotXmin = "SELECT pg_snapshot_xmin(pg_current_snapshot())";
 
-std::string not_found(std::string_view stream) {
-  return "stream '" + std::string(stream) + "' does not exist";
-}
-
 // The ids of `request` as a uuid[] literal, or "" when every id is left to the store.
 std::string id_array(const AppendRequest& request) {
   std::string out;
@@ -300,13 +296,8 @@ Status Writer::delete_stream(std::string_view stream, ExpectedVersion expected, 
   const detail::GroupCommit::Job job = [&]() -> Status {
     auto row = load_row(stream);
     if (!row) return row.error();
-    if (row->tombstoned) {
-      return tombstone
-                 ? Status::ok()
-                 : Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
-    }
-    if (!row->exists && !tombstone) return Status::not_found(not_found(stream));
-    ES_RETURN_IF_ERROR(detail::check_delete_expected(stream, *row, expected));
+    auto write = detail::check_delete(stream, *row, expected, tombstone);
+    if (!write || !*write) return write ? Status::ok() : write.error();
     Params p;
     p.text(stream).timestamptz(txn_recorded_at_);
     auto r = conn_.query(tombstone ? kTombstone : kSoftDelete, p);
@@ -319,10 +310,7 @@ Status Writer::set_retention(std::string_view stream, const Retention& retention
   const detail::GroupCommit::Job job = [&]() -> Status {
     auto row = load_row(stream);
     if (!row) return row.error();
-    if (row->tombstoned) {
-      return Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
-    }
-    if (!row->exists) return Status::not_found(not_found(stream));
+    ES_RETURN_IF_ERROR(detail::check_retention_target(stream, *row));
     Params p;
     p.text(stream);
     if (retention.max_count) {

@@ -119,12 +119,9 @@ Result<std::pair<std::int64_t, bool>> Reader::read_stream(std::string_view strea
       return Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
     }
     if (info.state == StreamState::kAbsent) return std::pair<std::int64_t, bool>{0, true};
-    const auto bounds = detail::retention_bounds(info.retention, info.version, now());
-    const std::int64_t low = std::max(bounds.min_version, record->row.truncate_before);
-    const std::int64_t high = info.version;
+    const auto [bounds, low, high, from] =
+        detail::stream_read_range(info, record->row.truncate_before, options, now());
     const bool forward = options.direction == Direction::kForward;
-    const std::int64_t from = forward ? std::max(options.from_version.value_or(low), low)
-                                      : std::min(options.from_version.value_or(high), high);
     const bool payload = options.fields == EventFields::kPayload;
     const std::string sql = fmt::format(
         "SELECT {} FROM events WHERE stream = ?1 AND version BETWEEN ?2 AND ?3 "

@@ -5,13 +5,6 @@
 #include "store/sqlite/schema.h"
 
 namespace es::sqlite {
-namespace {
-
-std::string not_found(std::string_view stream) {
-  return "stream '" + std::string(stream) + "' does not exist";
-}
-
-}  // namespace
 
 Result<std::unique_ptr<Writer>> Writer::open(const std::string& path,
                                              const SqliteOptions& options) {
@@ -223,13 +216,8 @@ Status Writer::delete_stream(std::string_view stream, ExpectedVersion expected, 
   const detail::GroupCommit::Job job = [&]() -> Status {
     auto row = load_row(stream);
     if (!row) return row.error();
-    if (row->tombstoned) {
-      return tombstone
-                 ? Status::ok()
-                 : Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
-    }
-    if (!row->exists && !tombstone) return Status::not_found(not_found(stream));
-    ES_RETURN_IF_ERROR(detail::check_delete_expected(stream, *row, expected));
+    auto write = detail::check_delete(stream, *row, expected, tombstone);
+    if (!write || !*write) return write ? Status::ok() : write.error();
     Statement& stmt = tombstone ? tombstone_ : soft_delete_;
     stmt.bind(1, stream);
     stmt.bind(2, txn_recorded_at_);
@@ -242,10 +230,7 @@ Status Writer::set_retention(std::string_view stream, const Retention& retention
   const detail::GroupCommit::Job job = [&]() -> Status {
     auto row = load_row(stream);
     if (!row) return row.error();
-    if (row->tombstoned) {
-      return Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
-    }
-    if (!row->exists) return Status::not_found(not_found(stream));
+    ES_RETURN_IF_ERROR(detail::check_retention_target(stream, *row));
     retention_.bind(1, stream);
     if (retention.max_count) {
       retention_.bind(
