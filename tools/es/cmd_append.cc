@@ -28,7 +28,6 @@ struct AppendArgs {
   std::string id;
   std::string metadata;
   std::int32_t schema_version = 1;
-  std::string tenant;
   CLI::Option* type_option = nullptr;
   CLI::Option* json_option = nullptr;
   CLI::Option* id_option = nullptr;
@@ -148,12 +147,11 @@ int run_append(const AppendArgs& args, const GlobalOptions& global) {
     if (Status s = read_stdin_events(args, defaults, plan); !s.is_ok()) return report(s);
   }
 
-  auto store = open_store(global.db, Access::kWrite);
+  auto store = open_store(global, Access::kWrite);
   if (!store) return report(store.error());
   std::vector<AppendRequest> batch;
   for (const StreamEvents& r : plan.requests) {
-    batch.push_back(
-        {.stream = r.stream, .expected = *expected, .events = r.events, .tenant = args.tenant});
+    batch.push_back({.stream = r.stream, .expected = *expected, .events = r.events});
   }
   auto results = (*store)->append(batch);
   if (!results) return report(results.error());
@@ -193,7 +191,6 @@ void add_append_command(CLI::App& app, const GlobalOptions& global, Runner& run)
   sub->add_option("--schema-version", args->schema_version, "Schema version of the data (>= 1)")
       ->capture_default_str()
       ->check(at_least(1));
-  sub->add_option("--tenant", args->tenant, "Tenant of the stream(s) (set when created)");
   sub->footer(
       "Prints one JSON line per event: {\"stream\",\"version\",\"position\",\"id\"}.\n"
       "Without JSON, reads NDJSON from stdin, one event per line:\n"

@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "exit_code.h"
+#include "open_store.h"
 #include "validators.h"
 
 #ifdef ES_CLI_HAS_WORKLOADS
@@ -22,6 +23,7 @@ struct BenchArgs {
 };
 
 int run_bench(const BenchArgs& args, const GlobalOptions& global) {
+  if (const int refused = refuse_tenant(global, "es bench")) return refused;
 #ifdef ES_CLI_HAS_WORKLOADS
   bench::WorkloadOptions options;
   options.db_url = global.db;
@@ -33,7 +35,6 @@ int run_bench(const BenchArgs& args, const GlobalOptions& global) {
   return report(status);
 #else
   (void)args;
-  (void)global;
   return report(Status::unavailable("es was built without the workload runner (ES_BUILD_BENCH)"));
 #endif
 }

@@ -23,7 +23,7 @@ struct DeleteArgs {
 int run_delete(const DeleteArgs& args, const GlobalOptions& global) {
   auto expected = ExpectedVersion::parse(args.expected);
   if (!expected) return usage_error(expected.error().message());
-  auto store = open_store(global.db, Access::kWrite);
+  auto store = open_store(global, Access::kWrite);
   if (!store) return report(store.error());
   const Status status = args.tombstone ? (*store)->tombstone_stream(args.stream, *expected)
                                        : (*store)->delete_stream(args.stream, *expected);

@@ -4,6 +4,7 @@
 #include "bank/demo.h"
 #include "command.h"
 #include "exit_code.h"
+#include "open_store.h"
 
 namespace es::cli {
 
@@ -16,6 +17,7 @@ void add_demo_command(CLI::App& app, const GlobalOptions& global, Runner& run) {
       "models (SQLite)");
   cmd->callback([&global, &run] {
     run = [&global] {
+      if (const int refused = refuse_tenant(global, "es demo")) return refused;
       const Status status = bank::run_demo(global.db, std::cout);
       return status.is_ok() ? 0 : report(status);
     };

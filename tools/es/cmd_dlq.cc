@@ -24,14 +24,15 @@ struct DlqArgs {
 };
 
 // Dead letters live in a SQLite store file; opens that of --db (a missing file is kNotFound).
-Result<std::unique_ptr<DeadLetterStore>> open_letters(const std::string& url) {
+Result<std::unique_ptr<DeadLetterStore>> open_letters(const GlobalOptions& global) {
+  const std::string& url = global.db;
   std::string_view path = url;
   if (path.starts_with("sqlite:")) path.remove_prefix(7);
   if (url == "memory:" || path.empty() || path.find("://") != path.npos) {
     return Status::invalid_argument("es dlq needs a SQLite store file (--db PATH)");
   }
   // Opening the store first checks the file exists and is a store, as every read command does.
-  auto store = open_store(url, Access::kRead);
+  auto store = open_store(global, Access::kRead);
   if (!store) return store.error();
   return open_sqlite_dead_letter_store(std::string(path));
 }
@@ -59,7 +60,8 @@ int print(const Json& value) {
 }
 
 int run_list(const DlqArgs& args, const GlobalOptions& global) {
-  auto letters = open_letters(global.db);
+  if (const int refused = refuse_tenant(global, "es dlq")) return refused;
+  auto letters = open_letters(global);
   if (!letters) return report(letters.error());
   auto parked = (*letters)->list(args.name);
   if (!parked) return report(parked.error());
@@ -74,7 +76,8 @@ int run_list(const DlqArgs& args, const GlobalOptions& global) {
 
 // retry or discard: changes the letters of NAME (of one stream with --stream); 4 when none.
 int run_change(const DlqArgs& args, const GlobalOptions& global, bool discard) {
-  auto letters = open_letters(global.db);
+  if (const int refused = refuse_tenant(global, "es dlq")) return refused;
+  auto letters = open_letters(global);
   if (!letters) return report(letters.error());
   const std::optional<std::string> stream =
       args.stream.empty() ? std::nullopt : std::optional<std::string>(args.stream);

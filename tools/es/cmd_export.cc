@@ -22,7 +22,7 @@ struct ExportArgs {
 };
 
 int run_export(const ExportArgs& args, const GlobalOptions& global) {
-  auto store = open_store(global.db, Access::kRead);
+  auto store = open_store(global, Access::kRead);
   if (!store) return report(store.error());
   // The export is the store as of now: events appended while it runs are left out.
   auto head = (*store)->head_position();

@@ -63,7 +63,7 @@ int run_import(const ImportArgs& args, const GlobalOptions& global) {
   }
   std::istream& in = from_stdin ? std::cin : file;
 
-  auto store = open_store(global.db, Access::kWrite, open_options);
+  auto store = open_store(global, Access::kWrite, open_options);
   if (!store) return report(store.error());
   const auto start = std::chrono::steady_clock::now();
   ImportBatcher batcher(**store);

@@ -52,13 +52,14 @@ class BehindCounter {
 };
 
 int run_projections(const GlobalOptions& global) {
+  if (const int refused = refuse_tenant(global, "es projections")) return refused;
   const std::string path = sqlite_file(global.db);
   if (path.empty()) {
     return report(Status::invalid_argument(
         "checkpoints are kept in a SQLite store file; --db names none (memory: keeps them only "
         "inside the process that made them)"));
   }
-  auto store = open_store(global.db, Access::kRead);
+  auto store = open_store(global, Access::kRead);
   if (!store) return report(store.error());
   auto checkpoints = open_sqlite_checkpoint_store(path);
   if (!checkpoints) return report(checkpoints.error());

@@ -40,10 +40,8 @@ struct ReadAllArgs {
   std::vector<std::string> types;
   std::vector<std::string> categories;
   std::string prefix;
-  std::string tenant;
   std::string until;
   bool upcast = false;
-  CLI::Option* tenant_option = nullptr;
   CLI::Option* until_option = nullptr;
 };
 
@@ -122,7 +120,7 @@ int run_read(const ReadArgs& args, const GlobalOptions& global) {
   if (!as_of) return usage_error(fmt::format("--as-of: {}", as_of.error().message()));
   options.as_of = *as_of;
 
-  auto store = open_store(global.db, Access::kRead);
+  auto store = open_store(global, Access::kRead);
   if (!store) return report(store.error());
   auto info = (*store)->stream_info(args.stream);
   if (!info) return report(info.error());
@@ -144,12 +142,11 @@ int run_read_all(const ReadAllArgs& args, const GlobalOptions& global) {
   options.filter.types = args.types;
   options.filter.categories = args.categories;
   options.filter.stream_prefix = args.prefix;
-  if (*args.tenant_option) options.filter.tenant = args.tenant;
   auto until = time_option(args.until_option, args.until);
   if (!until) return usage_error(fmt::format("--until: {}", until.error().message()));
   options.until = *until;
 
-  auto store = open_store(global.db, Access::kRead);
+  auto store = open_store(global, Access::kRead);
   if (!store) return report(store.error());
   EventPrinter printer(args.limit, upcasters_if(args.upcast));
   return printer.finish((*store)->visit_all(options, std::ref(printer)));
@@ -192,7 +189,6 @@ void add_read_commands(CLI::App& app, const GlobalOptions& global, Runner& run) 
   sub->add_option("--category", all->categories,
                   "Only streams of this category, the name before the first '-' (repeatable)");
   sub->add_option("--prefix", all->prefix, "Only streams whose name starts with this");
-  all->tenant_option = sub->add_option("--tenant", all->tenant, "Only this tenant's events");
   all->until_option =
       sub->add_option("--until", all->until, "Only events recorded at or before this time");
   sub->add_flag("--upcast", all->upcast, "Print events upcast to today's schema (see below)");

@@ -21,7 +21,7 @@ struct StreamsArgs {
 };
 
 int run_streams(const StreamsArgs& args, const GlobalOptions& global) {
-  auto store = open_store(global.db, Access::kRead);
+  auto store = open_store(global, Access::kRead);
   if (!store) return report(store.error());
   ListStreamsOptions options;
   options.prefix = args.prefix;
@@ -44,7 +44,7 @@ int run_streams(const StreamsArgs& args, const GlobalOptions& global) {
 }
 
 int run_stats(const GlobalOptions& global) {
-  auto store = open_store(global.db, Access::kRead);
+  auto store = open_store(global, Access::kRead);
   if (!store) return report(store.error());
   auto stats = (*store)->stats();
   if (!stats) return report(stats.error());

@@ -88,20 +88,23 @@ int run_tail(const TailArgs& args, const GlobalOptions& global) {
   }
   options.filter.types = args.types;
   options.filter.categories = args.categories;
-  auto store = open_store(global.db, Access::kRead);
+  auto store = open_store(global, Access::kRead);
   if (!store) return report(store.error());
   std::unique_ptr<CheckpointStore> checkpoints;
   std::optional<Position> saved;
-  if (!args.name.empty()) {
+  // Tenants name their checkpoints apart: acme's "mailer" is not globex's.
+  const std::string name =
+      args.name.empty() || global.tenant.empty() ? args.name : global.tenant + "/" + args.name;
+  if (!name.empty()) {
     auto opened = open_checkpoints(global.db);
     if (!opened) return report(opened.error());
     checkpoints = std::move(*opened);
-    auto loaded = checkpoints->load(args.name);
+    auto loaded = checkpoints->load(name);
     if (!loaded) return report(loaded.error());
     saved = *loaded;
     if (saved) options.from = *saved;
   }
-  auto printer = std::make_shared<TailPrinter>(checkpoints.get(), args.name, saved);
+  auto printer = std::make_shared<TailPrinter>(checkpoints.get(), name, saved);
   auto tail = Subscription::start(**store, std::move(options),
                                   [printer](const RecordedEvent& e) { return (*printer)(e); });
   if (!tail) return report(tail.error());

@@ -26,7 +26,7 @@ struct VerifyArgs {
 };
 
 int run_verify(const VerifyArgs& args, const GlobalOptions& global) {
-  auto store = open_store(global.db, Access::kRead);
+  auto store = open_store(global, Access::kRead);
   if (!store) return report(store.error());
   bool written = true;
   auto print = [&](const Json& json, const std::string& text) {

@@ -12,6 +12,9 @@ namespace es::cli {
 
 struct GlobalOptions {
   std::string db = "./events.db";  // --db URL
+  // --tenant T: the command acts for this tenant only (es/store/tenant_store.h); empty: the
+  // whole store.
+  std::string tenant;
 };
 
 using Runner = std::function<int()>;

@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
   es::cli::GlobalOptions global;
   app.add_option("--db", global.db, "The store: a file path (SQLite), sqlite:PATH or memory:")
       ->capture_default_str();
+  app.add_option("--tenant", global.tenant,
+                 "Act for this tenant only: appends create its streams, reads and listings show "
+                 "nothing of other tenants'");
 
   es::cli::Runner run;
   es::cli::add_append_command(app, global, run);

@@ -137,6 +137,10 @@ class EventStore {
   // store/chain_scan.h documents. The default fails with kInternal: a backend keeps the chain
   // (computing hashes with store/hash_chain.h at append) and overrides this.
   virtual Status do_scan_chain(std::string_view stream, detail::ChainScan& scan);
+  // For a store that wraps another (a tenant-scoped handle): the other store's hook.
+  static Status scan_chain_of(EventStore& store, std::string_view stream, detail::ChainScan& scan) {
+    return store.do_scan_chain(stream, scan);
+  }
 
  private:
   // Wakes wait_for_append() callers after a successful append; costs one atomic load when

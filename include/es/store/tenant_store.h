@@ -10,6 +10,8 @@
 // - delete_stream, tombstone_stream and set_retention act only on the tenant's existing streams:
 //   kNotFound for an absent one (so a scoped handle cannot reserve a name with a tombstone),
 //   kPermissionDenied for another tenant's.
+// - verify() checks the tenant's streams only (a whole-store check also finds rows that belong
+//   to no stream).
 // head_position() and wait_for_append() are the underlying store's: positions order the one
 // global feed of every tenant. stats() walks the tenant's streams and events, so it costs a
 // scan of the feed.
@@ -29,8 +31,8 @@
 
 namespace es {
 
-// A handle on `store` for `tenant` (1–Limits::max_tenant_bytes of [A-Za-z0-9_.:-]); `store`
-// must outlive it. kInvalidArgument for an empty or malformed tenant.
+// A handle on `store` for `tenant` (1–Limits::max_tenant_bytes of UTF-8, no control
+// characters); `store` must outlive it. kInvalidArgument for an empty or malformed tenant.
 Result<std::unique_ptr<EventStore>> scope_to_tenant(EventStore& store, std::string_view tenant);
 // As above, owning `store`.
 Result<std::unique_ptr<EventStore>> scope_to_tenant(std::unique_ptr<EventStore> store,

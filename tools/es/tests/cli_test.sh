@@ -508,6 +508,35 @@ expect 4 "$ES" --db no-such.db verify
 expect 0 "$ES" --db memory: verify
 check 'text.startswith("verified 0 events in 0 streams: intact")'
 
+section "tenants"
+expect 0 "$ES" --db t.db --tenant acme append order-1 Placed '{"n":1}'
+expect 0 "$ES" --db t.db append order-2 Placed '{"n":2}' --tenant globex
+expect 0 "$ES" --db t.db --tenant globex read order-2
+check 'len(lines) == 1 and lines[0]["tenant"] == "globex"'
+expect 4 "$ES" --db t.db --tenant acme read order-2
+expect 0 "$ES" --db t.db --tenant acme read-all
+check 'len(lines) == 1 and lines[0]["stream"] == "order-1" and lines[0]["tenant"] == "acme"'
+expect 0 "$ES" --db t.db --tenant acme streams
+check 'len(lines) == 1 and lines[0]["stream"] == "order-1"'
+expect 0 "$ES" --db t.db --tenant acme stats
+check 'obj["events"] == 1 and obj["streams"] == 1'
+expect 1 "$ES" --db t.db --tenant acme append order-2 Placed '{"n":3}'
+error_is "permission_denied"
+expect 1 "$ES" --db t.db --tenant acme delete order-2
+error_is "permission_denied"
+check 'obj["events"] == 2' <("$ES" --db t.db stats)
+expect 0 "$ES" --db t.db --tenant acme export
+check 'len(lines) == 1 and lines[0]["stream"] == "order-1"'
+printf '%s\n' '{"stream":"order-3","type":"Placed","data":{},"tenant":"globex"}' >other.ndjson
+expect 1 "$ES" --db t.db --tenant acme import other.ndjson
+error_is "permission_denied"
+expect 2 "$ES" --db t.db --tenant acme projections
+error_is "without --tenant"
+expect 0 "$ES" --db t.db --tenant acme verify --json
+check 'obj["intact"] and obj["events"] == 1 and obj["streams"] == 1'
+expect 1 "$ES" --db t.db --tenant $'bad\x01' stats
+error_is "tenant contains a control character"
+
 if [[ $FAILED != 0 ]]; then
   echo "cli_test: FAILED"
   exit 1
