@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "store/chain_read_ahead.h"
 #include "store/hash_chain.h"
 
 namespace es::sqlite {
@@ -41,7 +42,7 @@ Result<Statement> select_events(Connection& conn, std::string_view stream) {
   return stmt;
 }
 
-Status scan_rows(Connection& conn, std::string_view stream, detail::ChainScan& scan) {
+Status scan_rows(Connection& conn, std::string_view stream, detail::ChainFeed& scan) {
   auto heads = conn.prepare(std::string("SELECT stream, version, last_hash FROM streams") +
                             (stream.empty() ? "" : " WHERE stream = ?1") + " ORDER BY stream");
   if (!heads) return heads.error();
@@ -69,10 +70,12 @@ Status scan_rows(Connection& conn, std::string_view stream, detail::ChainScan& s
 }  // namespace
 
 Status scan_chain(Connection& conn, std::string_view stream, detail::ChainScan& scan) {
-  ES_RETURN_IF_ERROR(conn.exec("BEGIN"));
-  Status status = scan_rows(conn, stream, scan);
-  (void)conn.exec("COMMIT");
-  return status;
+  return detail::scan_with_read_ahead(scan, [&](detail::ChainFeed& feed) {
+    ES_RETURN_IF_ERROR(conn.exec("BEGIN"));
+    Status status = scan_rows(conn, stream, feed);
+    (void)conn.exec("COMMIT");
+    return status;
+  });
 }
 
 Status backfill_chain(Connection& conn) {

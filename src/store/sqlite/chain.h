@@ -11,7 +11,7 @@
 namespace es::sqlite {
 
 // Feeds `scan` every streams row and stored event of `stream` (every stream when empty) in the
-// order ChainScan wants, inside one read transaction of `conn`.
+// order ChainScan wants, inside one read transaction of `conn`, read ahead on a thread of its own.
 Status scan_chain(Connection& conn, std::string_view stream, detail::ChainScan& scan);
 
 // Computes and stores the hash of every event and the head hash of every stream, in version
