@@ -13,6 +13,11 @@ function(es_configure_target target)
                                              -fno-sanitize-recover=all)
     target_link_options(${target} PRIVATE -fsanitize=${ES_SANITIZE})
   endif()
+  # Coverage instrumentation for libFuzzer in every target, so that it steers into the library;
+  # only the fuzz targets link the fuzzer runtime (fuzz/CMakeLists.txt).
+  if(ES_BUILD_FUZZ)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()
 
 # es_library(<name> SOURCES ... DEPS ...): a layer library es_<name> with the alias es::<name>.
