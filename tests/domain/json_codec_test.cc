@@ -112,6 +112,22 @@ TEST(JsonCodec, RejectsMalformedInput) {
   }
 }
 
+struct Narrow {
+  float ratio = 0;
+};
+ES_FIELDS(Narrow, ratio)
+
+// Found by fuzz/json_codec.cc: 1.5e53 became an infinite float, which encodes as null.
+TEST(JsonCodec, RejectsANumberOutOfAFloatMembersRange) {
+  Narrow out;
+  const Status s = json_decode(R"({"ratio":1.5e53})", out);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("ratio: number out of range"), std::string_view::npos)
+      << s.to_string();
+  ASSERT_TRUE(json_decode(R"({"ratio":-3.4e38})", out).is_ok());
+  EXPECT_TRUE(json_decode(json_encode(out), out).is_ok());
+}
+
 TEST(JsonCodec, RejectsNestingBeyondTheLimit) {
   std::string deep = R"({"x":)";
   for (int i = 0; i < 200; ++i) deep += "[";

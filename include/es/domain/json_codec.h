@@ -11,7 +11,9 @@
 //   es::Status s = es::json_decode(bytes, back);
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -109,6 +111,10 @@ bool json_read(JsonReader& r, T& out) {
   } else if constexpr (std::is_floating_point_v<T>) {
     double d = 0;
     if (!r.read(d)) return false;
+    // Past a float's range the cast gives infinity, which the writer would store as null.
+    if (std::abs(d) > static_cast<double>(std::numeric_limits<T>::max())) {
+      return r.fail("number out of range");
+    }
     out = static_cast<T>(d);
     return true;
   } else if constexpr (IsOptional<T>::value) {
