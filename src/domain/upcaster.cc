@@ -6,6 +6,9 @@ namespace es {
 namespace {
 
 constexpr int kMaxSteps = 64;
+// Deeper stored data is refused: nlohmann::json copies and serialises recursively, one stack
+// frame per level, so a payload nested a few hundred thousand levels deep would overflow it.
+constexpr int kMaxJsonDepth = 512;
 
 std::string describe(std::string_view type, std::int32_t schema_version) {
   return "'" + std::string(type) + "' v" + std::to_string(schema_version);
@@ -27,7 +30,22 @@ Status Upcasters::add_json(std::string type, std::int32_t schema_version,
   return add(
       std::move(type), schema_version,
       [edit = std::move(edit)](StoredPayload in) -> Result<std::vector<StoredPayload>> {
-        auto data = nlohmann::json::parse(in.data, nullptr, /*allow_exceptions=*/false);
+        bool too_deep = false;
+        auto data = nlohmann::json::parse(
+            in.data,
+            [&too_deep](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+              // `depth` counts the containers around the one starting.
+              using Event = nlohmann::json::parse_event_t;
+              const bool opens = event == Event::object_start || event == Event::array_start;
+              too_deep = too_deep || (opens && depth >= kMaxJsonDepth);
+              return !too_deep;
+            },
+            /*allow_exceptions=*/false);
+        if (too_deep) {
+          return Status::invalid_argument("upcasting " + describe(in.type, in.schema_version) +
+                                          ": the stored data is nested deeper than " +
+                                          std::to_string(kMaxJsonDepth) + " levels");
+        }
         if (data.is_discarded()) {
           return Status::invalid_argument("upcasting " + describe(in.type, in.schema_version) +
                                           ": the stored data is not JSON");

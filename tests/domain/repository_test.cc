@@ -279,6 +279,23 @@ TEST_P(RepositoryTest, AJsonUpcasterMeetingDataOfAnotherShapeFailsTheLoadAsAStat
       << a.error().to_string();
 }
 
+// Found by fuzz/upcast.cc: nlohmann::json recursed once per level and overflowed the stack.
+TEST(Upcasters, AJsonStepRefusesDataNestedTooDeepAsAStatus) {
+  Upcasters up;
+  ASSERT_TRUE(up.add_json("t.Deep", 1, [](nlohmann::json&) {}).is_ok());
+  const std::size_t levels = 200'000;
+  std::vector<StoredPayload> out;
+  const Status s =
+      up.upcast({"t.Deep", 1, std::string(levels, '[') + std::string(levels, ']')}, out);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("nested deeper than 512 levels"), std::string_view::npos)
+      << s.to_string();
+  EXPECT_FALSE(
+      up.upcast({"t.Deep", 1, std::string(513, '[') + std::string(513, ']')}, out).is_ok());
+  EXPECT_TRUE(
+      up.upcast({"t.Deep", 1, std::string(512, '[') + "1" + std::string(512, ']')}, out).is_ok());
+}
+
 TEST_P(RepositoryTest, TheCacheFastForwardsOverNewerEvents) {
   Repository<Account> cached(*store_, {.cache_size = 10});
   Repository<Account> other(*store_);
