@@ -24,20 +24,34 @@ namespace {
 constexpr int kWriters = 8;
 constexpr int kRounds = 60;  // even: half the rounds append 1 event to the own stream, half 2
 
-TEST(PostgresOrdering, ATailingReaderSeesEveryEventOnceInTheFinalOrderWhileEightProcessesWrite) {
-  const std::string url = test_pg_url();
-  ASSERT_FALSE(url.empty());
-  PostgresOptions options;
-  options.schema = fresh_pg_schema();
-  auto opened = open_postgres(url, options);
-  ASSERT_TRUE(opened.has_value()) << opened.error().to_string();
-  EventStore& store = **opened;
+// Each test opens its store in a fresh schema; child processes and raw sessions use the same.
+class PostgresOrdering : public ::testing::Test {
+ protected:
+  void open(PostgresOptions options = {}) {
+    url_ = test_pg_url();
+    ASSERT_FALSE(url_.empty());
+    options.schema = fresh_pg_schema();
+    schema_ = options.schema;
+    auto opened = open_postgres(url_, options);
+    ASSERT_TRUE(opened.has_value()) << opened.error().to_string();
+    store_ = std::move(*opened);
+  }
+
+  std::string url_;
+  std::string schema_;
+  std::unique_ptr<EventStore> store_;
+};
+
+TEST_F(PostgresOrdering, ATailingReaderSeesEveryEventOnceInTheFinalOrderWhileEightProcessesWrite) {
+  ASSERT_NO_FATAL_FAILURE(open());
+  EventStore& store = *store_;
+  const std::string& url = url_;
 
   std::vector<std::unique_ptr<ChildProcess>> writers;
   writers.reserve(kWriters);
   for (int w = 0; w < kWriters; ++w) {
     writers.push_back(std::make_unique<ChildProcess>(std::vector<std::string>{
-        url, options.schema, "writer-" + std::to_string(w), std::to_string(kRounds)}));
+        url, schema_, "writer-" + std::to_string(w), std::to_string(kRounds)}));
   }
   // Each round writes 1 or 2 events to the writer's stream and 1 to "shared".
   constexpr std::size_t kPerWriter = std::size_t{kRounds} / 2 * 3 + kRounds;
@@ -124,15 +138,12 @@ class RawSession {
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
 };
 
-TEST(PostgresOrdering, AnOpenTransactionMakesTheFeedWaitAndItsEventIsNotSkipped) {
-  const std::string url = test_pg_url();
-  ASSERT_FALSE(url.empty());
+TEST_F(PostgresOrdering, AnOpenTransactionMakesTheFeedWaitAndItsEventIsNotSkipped) {
   PostgresOptions options;
-  options.schema = fresh_pg_schema();
   options.visibility_wait_ms = 0;  // appends return at commit, while the held transaction runs
-  auto opened = open_postgres(url, options);
-  ASSERT_TRUE(opened.has_value()) << opened.error().to_string();
-  EventStore& store = **opened;
+  ASSERT_NO_FATAL_FAILURE(open(options));
+  EventStore& store = *store_;
+  const std::string& url = url_;
 
   const auto before = make_events(1);
   ASSERT_TRUE(store.append("early", ExpectedVersion::no_stream(), before).has_value());
@@ -147,7 +158,7 @@ TEST(PostgresOrdering, AnOpenTransactionMakesTheFeedWaitAndItsEventIsNotSkipped)
   ASSERT_TRUE(held.ok());
   const Uuid held_id = Uuid::v7();
   ASSERT_EQ(held.run("BEGIN"), "");
-  ASSERT_EQ(held.run("SELECT set_config('search_path', $1, true)", {options.schema}), "");
+  ASSERT_EQ(held.run("SELECT set_config('search_path', $1, true)", {schema_}), "");
   ASSERT_EQ(held.run("INSERT INTO events (id, stream, version, type, schema_version, data, "
                      "metadata, tenant, recorded_at) VALUES ($1, 'held', 1, 'test.Held', 1, "
                      "'\\x7b7d', '{}', '', now())",
@@ -179,14 +190,10 @@ TEST(PostgresOrdering, AnOpenTransactionMakesTheFeedWaitAndItsEventIsNotSkipped)
   EXPECT_EQ(ids_of(read_everything(store)), everything);
 }
 
-TEST(PostgresOrdering, ByDefaultAnAppendReturnsOnceItsEventsAreVisible) {
-  const std::string url = test_pg_url();
-  ASSERT_FALSE(url.empty());
-  PostgresOptions options;
-  options.schema = fresh_pg_schema();
-  auto opened = open_postgres(url, options);
-  ASSERT_TRUE(opened.has_value()) << opened.error().to_string();
-  EventStore& store = **opened;
+TEST_F(PostgresOrdering, ByDefaultAnAppendReturnsOnceItsEventsAreVisible) {
+  ASSERT_NO_FATAL_FAILURE(open());
+  EventStore& store = *store_;
+  const std::string& url = url_;
   RawSession held(url);
   ASSERT_TRUE(held.ok());
   ASSERT_EQ(held.run("BEGIN"), "");
