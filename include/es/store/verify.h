@@ -55,6 +55,8 @@ struct VerifyOptions {
   std::function<void(const IntegrityProblem&)> on_problem;
   // Called with each stream's head, in stream order. Default: none.
   std::function<void(const ChainHead&)> on_head;
+  // Both run on the thread that called verify(), while the store is being read: they must not
+  // call the store.
 };
 
 struct VerifyReport {
