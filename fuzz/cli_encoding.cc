@@ -41,6 +41,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     FUZZ_CHECK(es::cli::base64_decode(canonical) == from_text);
   }
 
-  FUZZ_CHECK(es::cli::is_valid_utf8(input) == json_accepts_utf8(input));
+  FUZZ_CHECK(es::is_valid_utf8(input) == json_accepts_utf8(input));
   return 0;
 }
