@@ -104,10 +104,7 @@ Status run_workloads(const WorkloadOptions& options, std::ostream& out) {
     baseline = std::move(*created);
   }
 
-  // PostgreSQL has no snapshot store yet: W3s runs with snapshots in memory there.
-  auto snapshots = stats->backend == "postgres"
-                       ? Result<std::unique_ptr<SnapshotStore>>(make_memory_snapshot_store())
-                       : es::open_snapshot_store(options.db_url);
+  auto snapshots = es::open_snapshot_store(options.db_url);
   if (!snapshots) return snapshots.error();
 
   RunContext ctx{.store = **store,

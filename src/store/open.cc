@@ -44,9 +44,7 @@ Result<std::unique_ptr<EventStore>> open(std::string_view url, const OpenOptions
 Result<std::unique_ptr<SnapshotStore>> open_snapshot_store(std::string_view url,
                                                            const OpenOptions& options) {
   if (url == "memory:") return make_memory_snapshot_store();
-  if (is_postgres_url(url)) {
-    return Status::unavailable("snapshot stores on PostgreSQL are not implemented yet");
-  }
+  if (is_postgres_url(url)) return open_postgres_snapshot_store(std::string(url), options.postgres);
   auto path = sqlite_path(url);
   if (!path) return path.error();
   return open_sqlite_snapshot_store(*path, options.sqlite);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "es/store/snapshot_store.h"
+#include "support/postgres.h"
 #include "support/temp_dir.h"
 
 namespace es::testing {
@@ -20,8 +21,16 @@ void PrintTo(const SnapshotBackend& b, std::ostream* os) { *os << b.name; }
 
 std::vector<SnapshotBackend> snapshot_backends() {
   return {{"memory", [](const TempDir&) { return make_memory_snapshot_store(); }},
-          {"sqlite", [](const TempDir& dir) -> std::unique_ptr<SnapshotStore> {
+          {"sqlite",
+           [](const TempDir& dir) -> std::unique_ptr<SnapshotStore> {
              auto store = open_sqlite_snapshot_store(dir.file("events.db"));
+             EXPECT_TRUE(store.has_value()) << store.error().to_string();
+             return store ? std::move(*store) : nullptr;
+           }},
+          {"postgres", [](const TempDir&) -> std::unique_ptr<SnapshotStore> {
+             const std::string url = test_pg_url();
+             if (url.empty()) return nullptr;
+             auto store = open_postgres_snapshot_store(url, {.schema = fresh_pg_schema()});
              EXPECT_TRUE(store.has_value()) << store.error().to_string();
              return store ? std::move(*store) : nullptr;
            }}};

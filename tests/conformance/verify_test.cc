@@ -10,17 +10,6 @@ namespace {
 
 class Verify : public StoreTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (HasFatalFailure()) return;
-    // A backend still being written may not keep the chain yet; it says so through the default
-    // hook, and the suite names it rather than failing everything else.
-    auto report = store().verify();
-    if (!report && report.error().code() == StatusCode::kInternal) {
-      GTEST_SKIP() << GetParam().name << ": " << report.error().message();
-    }
-  }
-
   void expect_intact(const VerifyOptions& options = {}) {
     auto report = store().verify(options);
     ES_ASSERT_OK(report);

@@ -18,6 +18,7 @@
 
 #include "es/core/result.h"
 #include "es/core/time.h"
+#include "es/store/postgres_store.h"
 #include "es/store/sqlite_store.h"
 
 namespace es {
@@ -50,5 +51,10 @@ std::unique_ptr<SnapshotStore> make_memory_snapshot_store();
 // Snapshots kept in the `snapshots` table of a SQLite store file (docs/storage-sqlite.md).
 Result<std::unique_ptr<SnapshotStore>> open_sqlite_snapshot_store(
     const std::string& path, const SqliteOptions& options = {});
+
+// Snapshots kept in the `snapshots` table of a postgres store's schema (docs/storage-postgres.md);
+// creates or migrates the schema like open_postgres().
+Result<std::unique_ptr<SnapshotStore>> open_postgres_snapshot_store(
+    const std::string& conninfo, const PostgresOptions& options = {});
 
 }  // namespace es

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "store/postgres/chain.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/reader.h"
 #include "store/postgres/schema.h"
@@ -78,6 +79,12 @@ class PostgresStore final : public EventStore {
 
   Status do_set_retention(std::string_view stream, const Retention& retention) override {
     return writer_->set_retention(stream, retention);
+  }
+
+  Status do_scan_chain(std::string_view stream, detail::ChainScan& scan) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.error();
+    return postgres::scan_chain(***lease, stream, scan);
   }
 
  private:

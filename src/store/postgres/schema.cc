@@ -4,13 +4,21 @@
 
 #include <array>
 
+#include "store/postgres/chain.h"
+
 namespace es::postgres {
 namespace {
 
+// A migration's SQL and, when it needs one, the C++ pass that fills what SQL cannot compute.
+struct Migration {
+  std::string_view sql;
+  Status (*backfill)(Connection& conn) = nullptr;
+};
+
 // Migration k brings the schema from version k to k + 1. Never edit a released entry: append one.
-constexpr std::array<std::string_view, kSchemaVersion> kMigrations = {
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {{
     // 0 -> 1: streams and the event log. Names sort by bytes (COLLATE "C"), as on SQLite.
-    R"sql(
+    {R"sql(
 CREATE TABLE streams (
   stream          text COLLATE "C" PRIMARY KEY,
   version         bigint NOT NULL,
@@ -39,8 +47,26 @@ CREATE TABLE events (
   CONSTRAINT events_id_key UNIQUE (id),
   CONSTRAINT events_stream_version_key UNIQUE (stream, version)
 );
+)sql"},
+    // 1 -> 2: the hash chain (docs/security.md, "Hash chain"); existing events are hashed in
+    // stream and version order by the shared encoding.
+    {R"sql(
+ALTER TABLE events ADD COLUMN hash bytea;
+ALTER TABLE streams ADD COLUMN last_hash bytea;
 )sql",
-};
+     &backfill_chain},
+    // 2 -> 3: the snapshot store's table (es/store/snapshot_store.h).
+    {R"sql(
+CREATE TABLE snapshots (
+  stream         text COLLATE "C" PRIMARY KEY,
+  version        bigint NOT NULL,
+  type           text NOT NULL,
+  schema_version integer NOT NULL,
+  data           bytea NOT NULL,
+  recorded_at    timestamptz NOT NULL
+);
+)sql"},
+}};
 
 }  // namespace
 
@@ -77,7 +103,9 @@ Status migrate(Connection& conn, std::string_view schema) {
           schema, version, kSchemaVersion));
     }
     for (int v = version; v < kSchemaVersion; ++v) {
-      ES_RETURN_IF_ERROR(conn.exec(std::string(kMigrations[static_cast<std::size_t>(v)])));
+      const Migration& m = kMigrations[static_cast<std::size_t>(v)];
+      ES_RETURN_IF_ERROR(conn.exec(std::string(m.sql)));
+      if (m.backfill != nullptr) ES_RETURN_IF_ERROR(m.backfill(conn));
     }
     if (version == kSchemaVersion) return Status::ok();
     Params next;

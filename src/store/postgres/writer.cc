@@ -6,12 +6,13 @@
 #include <deque>
 #include <map>
 
+#include "store/hash_chain.h"
 #include "store/postgres/schema.h"
 
 namespace es::postgres {
 namespace {
 
-// Rows per INSERT statement: 6 parameters each stays far below the protocol's 65,535.
+// Rows per INSERT statement: 7 parameters each stays far below the protocol's 65,535.
 constexpr std::size_t kRowsPerInsert = 500;
 
 // Writers of one stream, in any process, take turns: the lock is held to the end of the
@@ -20,13 +21,14 @@ constexpr std::size_t kRowsPerInsert = 500;
 // not exist yet.
 const std::string kLockStream = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 const std::string kSelectStream =
-    fmt::format("SELECT {} FROM streams WHERE stream = $1", kStreamRowColumns);
+    fmt::format("SELECT {}, last_hash FROM streams WHERE stream = $1", kStreamRowColumns);
+constexpr int kLastHashColumn = 4;
 const std::string kSelectIds =
     "SELECT id, stream, version, xid, seq FROM events WHERE id = ANY($1::text::uuid[])";
 const std::string kUpsertStream =
-    "INSERT INTO streams (stream, version, tenant, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $4) ON CONFLICT (stream) DO UPDATE SET "
-    "version = excluded.version, updated_at = excluded.updated_at";
+    "INSERT INTO streams (stream, version, tenant, created_at, updated_at, last_hash) "
+    "VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (stream) DO UPDATE SET "
+    "version = excluded.version, updated_at = excluded.updated_at, last_hash = excluded.last_hash";
 const std::string kSoftDelete =
     "UPDATE streams SET truncate_before = version + 1, updated_at = $2 WHERE stream = $1";
 const std::string kTombstone =
@@ -47,6 +49,16 @@ std::string id_array(const AppendRequest& request) {
     out += event.id.to_string();
   }
   return out.empty() ? out : out + "}";
+}
+
+// The stream row with its chain head; a row without a hash (a reserved name) links the next event
+// to the chain's start.
+detail::StreamRow decode_stream_head(const PgResult& r) {
+  detail::StreamRow row = decode_stream_row(r, 0, 0);
+  if (!detail::to_chain_hash(r.field(0, kLastHashColumn), row.last_hash)) {
+    row.last_hash = detail::kChainStart;
+  }
+  return row;
 }
 
 Position position_at(const PgResult& r, int row, int xid_col) {
@@ -162,7 +174,7 @@ Status Writer::apply_append(std::span<const AppendRequest> batch, Appended& out)
     const AppendRequest& request = batch[r];
     ++next;  // the lock's result
     const PgResult& stream_row = (*fetched)[next++];
-    if (stream_row.rows() > 0) rows[r] = decode_stream_row(stream_row, 0, 0);
+    if (stream_row.rows() > 0) rows[r] = decode_stream_head(stream_row);
     // The tenant first: another tenant learns nothing, not even a replay's place or a version.
     ES_RETURN_IF_ERROR(detail::check_tenant(request.stream, rows[r], request.tenant));
     if (ids[r].empty()) {
@@ -208,11 +220,11 @@ const std::string& Writer::insert_sql(std::size_t rows) {
   if (sql.empty()) {
     sql =
         "INSERT INTO events (stream, tenant, recorded_at, id, version, type, schema_version, data, "
-        "metadata) VALUES ";
+        "metadata, hash) VALUES ";
     for (std::size_t i = 0; i < rows; ++i) {
-      const std::size_t p = 4 + i * 6;
-      sql += fmt::format("{}($1, $2, $3, ${}, ${}, ${}, ${}, ${}, ${})", i ? ", " : "", p, p + 1,
-                         p + 2, p + 3, p + 4, p + 5);
+      const std::size_t p = 4 + i * 7;
+      sql += fmt::format("{}($1, $2, $3, ${}, ${}, ${}, ${}, ${}, ${}, ${})", i ? ", " : "", p,
+                         p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
     }
     sql += " RETURNING xid, seq";
   }
@@ -228,12 +240,16 @@ Status Writer::insert_events(const std::vector<const AppendRequest*>& requests,
   ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
   std::deque<Params> params;
   std::deque<Uuid> fresh_ids;
+  std::deque<detail::ChainHash> hashes;
+  // The hashed recorded_at is the stored one: timestamptz keeps microseconds, as Timestamp does.
+  const std::int64_t recorded_at_us = to_unix_micros(txn_recorded_at_);
   std::vector<std::size_t> chunks(requests.size());
   for (std::size_t r = 0; r < requests.size(); ++r) {
     const AppendRequest& request = *requests[r];
     const detail::StreamRow& row = *rows[r];
     const std::string_view tenant = row.exists ? std::string_view(row.tenant) : request.tenant;
     std::int64_t version = row.version;
+    detail::ChainHash hash = row.last_hash;
     results[r]->first_version = version + 1;
     for (std::size_t first = 0; first < request.events.size(); first += kRowsPerInsert) {
       const std::size_t n = std::min(kRowsPerInsert, request.events.size() - first);
@@ -242,8 +258,17 @@ Status Writer::insert_events(const std::vector<const AppendRequest*>& requests,
       for (std::size_t i = first; i < first + n; ++i) {
         const EventData& event = request.events[i];
         const Uuid& id = event.id.is_nil() ? fresh_ids.emplace_back(Uuid::v7()) : event.id;
-        p.uuid(id).int8(++version).text(event.type).int4(event.schema_version);
-        p.bytea(event.data).text(event.metadata);
+        hash = detail::chain_hash(hash, {.stream = request.stream,
+                                         .version = ++version,
+                                         .id = id,
+                                         .type = event.type,
+                                         .schema_version = event.schema_version,
+                                         .data = event.data,
+                                         .metadata = event.metadata,
+                                         .tenant = tenant,
+                                         .recorded_at_us = recorded_at_us});
+        p.uuid(id).int8(version).text(event.type).int4(event.schema_version);
+        p.bytea(event.data).text(event.metadata).bytea(detail::as_bytes(hashes.emplace_back(hash)));
       }
       ES_RETURN_IF_ERROR(pipeline.add(insert_sql(n), p));
       ++chunks[r];
@@ -251,6 +276,7 @@ Status Writer::insert_events(const std::vector<const AppendRequest*>& requests,
     results[r]->last_version = version;
     Params& up = params.emplace_back();
     up.text(request.stream).int8(version).text(tenant).timestamptz(txn_recorded_at_);
+    up.bytea(detail::as_bytes(hashes.emplace_back(hash)));
     ES_RETURN_IF_ERROR(pipeline.add(kUpsertStream, up));
   }
   auto done = pipeline.run();
@@ -289,7 +315,7 @@ Result<detail::StreamRow> Writer::load_row(std::string_view stream) {
   auto r = pipeline.run();
   if (!r) return r.error();
   const PgResult& row = r->back();
-  return row.rows() > 0 ? decode_stream_row(row, 0, 0) : detail::StreamRow{};
+  return row.rows() > 0 ? decode_stream_head(row) : detail::StreamRow{};
 }
 
 Status Writer::delete_stream(std::string_view stream, ExpectedVersion expected, bool tombstone) {
