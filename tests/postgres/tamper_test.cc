@@ -105,6 +105,25 @@ TEST_F(PostgresTamper, SwappedVersionsAreReordered) {
   EXPECT_EQ(problems(), (Problems{"a-1/2/reordered", "a-1/3/reordered"}));
 }
 
+// The scan and the backfill read events in pages of 10,000 rows; a page may end inside a stream.
+TEST_F(PostgresTamper, ProblemsPastThePageBoundaryAreFound) {
+  {
+    auto store = open_postgres(url_, options_);
+    ES_ASSERT_OK(store);
+    // Ids left to the store: the writer's look-up of 6,000 given ids is slow (a seq scan).
+    auto events = make_events(6'000);
+    for (EventData& e : events) e.id = Uuid();
+    for (int i = 0; i < 2; ++i) {
+      ES_ASSERT_OK((*store)->append("b-1", ExpectedVersion::any(), events));
+    }
+  }
+  EXPECT_TRUE(verify().intact());
+  sql("DELETE FROM events WHERE stream = 'b-1' AND version = 11000");
+  const VerifyReport report = verify();
+  EXPECT_EQ(problems_of(report), (Problems{"b-1/11000/deleted"}));
+  EXPECT_EQ(report.events, 12'009U);
+}
+
 // A store of schema version 1 (before the chain) is hashed by the migration, to the same chain
 // the writer computes.
 TEST_F(PostgresTamper, TheMigrationHashesAStoreWrittenBeforeTheChain) {

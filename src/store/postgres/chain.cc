@@ -96,7 +96,7 @@ Status scan_rows(Connection& conn, std::string_view stream, detail::ChainFeed& f
 Status scan_chain(Connection& conn, std::string_view stream, detail::ChainScan& scan) {
   return detail::scan_with_read_ahead(scan, [&](detail::ChainFeed& feed) {
     ES_RETURN_IF_ERROR(conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-    const Status status = scan_rows(conn, stream, feed);
+    Status status = scan_rows(conn, stream, feed);
     (void)conn.exec(status.is_ok() ? "COMMIT" : "ROLLBACK");
     return status;
   });
