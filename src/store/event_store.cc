@@ -57,10 +57,21 @@ Result<Position> EventStore::wait_for_append(Position after, std::chrono::millis
     if (!head || *head > after) return head;
     const auto now = std::chrono::steady_clock::now();
     if (stop.stop_requested() || now >= deadline) return head;
+    const auto until = std::min(deadline, now + kAppendPollInterval);
+    if (wait_for_hint_of(*this, until)) {
+      notify_appended();  // the other waiters re-read the head too
+      continue;
+    }
     std::unique_lock lock(wake_mutex_);
-    wake_.wait_until(lock, stop, std::min(deadline, now + kAppendPollInterval),
-                     [&] { return appends_ != seen; });
+    wake_.wait_until(lock, stop, until, [&] { return appends_ != seen; });
   }
+}
+
+bool EventStore::do_wait_for_hint(std::chrono::steady_clock::time_point /*until*/) { return false; }
+
+bool EventStore::wait_for_hint_of(EventStore& store, std::chrono::steady_clock::time_point until) {
+  const std::unique_lock hint(store.hint_mutex_, std::try_to_lock);
+  return hint.owns_lock() && store.do_wait_for_hint(until);
 }
 
 Result<StreamSlice> EventStore::read_stream(std::string_view stream,

@@ -73,6 +73,9 @@ class TenantStore final : public EventStore {
   }
 
   Result<Position> do_head_position() override { return inner_.head_position(); }
+  bool do_wait_for_hint(std::chrono::steady_clock::time_point until) override {
+    return wait_for_hint_of(inner_, until);
+  }
 
   Result<std::vector<StreamInfo>> do_list_streams(const ListStreamsOptions& options) override {
     std::vector<StreamInfo> out;

@@ -100,8 +100,9 @@ class EventStore {
 
   // Blocks until the head moves past `after`, `max_wait` passes or `stop` is requested, and
   // returns the head then (which is still `after` or earlier on a timeout or stop). An append
-  // through this object wakes the waiter at once; one by another process (to the same SQLite
-  // file) is noticed within kAppendPollInterval. Subscriptions use it to go live.
+  // through this object wakes the waiter at once; one by another process is noticed within
+  // kAppendPollInterval, or sooner on a backend that hints at appends (postgres: LISTEN/NOTIFY).
+  // Subscriptions use it to go live.
   Result<Position> wait_for_append(Position after, std::chrono::milliseconds max_wait,
                                    const std::stop_token& stop = {});
 
@@ -138,6 +139,15 @@ class EventStore {
   // (computing hashes with store/hash_chain.h at append) and overrides this.
   virtual Status do_scan_chain(std::string_view stream, detail::ChainScan& scan);
   // For a store that wraps another (a tenant-scoped handle): the other store's hook.
+  // Blocks until a hint that another process may have appended (true) or until `until` (false).
+  // A hint need not be exact: the caller re-reads the head either way, and still polls it every
+  // kAppendPollInterval, so a lost hint costs no more than the poll. One waiter at a time calls
+  // it; the others sleep and are woken through that one. The default has no hints and returns
+  // false at once, leaving the waiter to sleep until `until` or an append through this object.
+  virtual bool do_wait_for_hint(std::chrono::steady_clock::time_point until);
+  // `store`'s hook, if no other waiter is in it (false at once otherwise); for this store's own
+  // waiters and for a store that wraps another.
+  static bool wait_for_hint_of(EventStore& store, std::chrono::steady_clock::time_point until);
   static Status scan_chain_of(EventStore& store, std::string_view stream, detail::ChainScan& scan) {
     return store.do_scan_chain(stream, scan);
   }
@@ -152,6 +162,7 @@ class EventStore {
   std::mutex wake_mutex_;
   std::condition_variable_any wake_;
   std::uint64_t appends_ = 0;  // generation counter under wake_mutex_: bumped by each append
+  std::mutex hint_mutex_;      // held by the one waiter in do_wait_for_hint()
 };
 
 }  // namespace es

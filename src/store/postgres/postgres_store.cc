@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "store/postgres/chain.h"
+#include "store/postgres/listener.h"
 #include "store/postgres/pool.h"
 #include "store/postgres/reader.h"
 #include "store/postgres/schema.h"
@@ -20,6 +21,7 @@ class PostgresStore final : public EventStore {
       : EventStore(options.limits),
         writer_(std::move(writer)),
         readers_(conninfo, options.schema, options.max_read_connections),
+        listener_(conninfo, options.schema),
         visibility_wait_(options.visibility_wait_ms) {}
 
  protected:
@@ -81,6 +83,10 @@ class PostgresStore final : public EventStore {
     return writer_->set_retention(stream, retention);
   }
 
+  bool do_wait_for_hint(std::chrono::steady_clock::time_point until) override {
+    return listener_.wait(until);
+  }
+
   Status do_scan_chain(std::string_view stream, detail::ChainScan& scan) override {
     auto lease = readers_.acquire();
     if (!lease) return lease.error();
@@ -107,6 +113,7 @@ class PostgresStore final : public EventStore {
 
   std::unique_ptr<postgres::Writer> writer_;
   postgres::Pool readers_;
+  postgres::Listener listener_;  // opened by the first wait_for_append()
   const std::chrono::milliseconds visibility_wait_;
 };
 

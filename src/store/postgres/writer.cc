@@ -39,6 +39,8 @@ const std::string kRetention =
     "UPDATE streams SET max_count = $2, max_age_us = $3, retention_truncate_before = $4, "
     "truncate_before = greatest(truncate_before, $4) WHERE stream = $1";
 const std::string kSnapshotXmin = "SELECT pg_snapshot_xmin(pg_current_snapshot())";
+// Delivered to listeners only when the transaction commits.
+const std::string kNotifyAppended = "SELECT pg_notify($1, '')";
 
 // The ids of `request` as a uuid[] literal, or "" when every id is left to the store.
 std::string id_array(const AppendRequest& request) {
@@ -115,6 +117,8 @@ Status Writer::commit() {
   Pipeline pipeline(conn_);
   std::size_t skip = 0;
   ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
+  Params channel;
+  if (txn_inserted_) ES_RETURN_IF_ERROR(pipeline.add(kNotifyAppended, channel.text(channel_)));
   ES_RETURN_IF_ERROR(pipeline.add("COMMIT"));
   // Taken after the commit, in the same round trip: when nothing older still runs, the events
   // just committed are visible to feed readers at once.

@@ -18,6 +18,7 @@
 #include "store/append_rules.h"
 #include "store/group_commit.h"
 #include "store/postgres/connection.h"
+#include "store/postgres/listener.h"
 
 namespace es::postgres {
 
@@ -44,7 +45,8 @@ class Writer final : private detail::WriteTransaction {
   Writer(Connection conn, const PostgresOptions& options)
       : conn_(std::move(conn)),
         group_(*this, options.max_group_size,
-               std::chrono::microseconds(options.group_commit_wait_us)) {}
+               std::chrono::microseconds(options.group_commit_wait_us)),
+        channel_(append_channel(options.schema)) {}
 
   Status begin() override;
   Status commit() override;
@@ -74,6 +76,7 @@ class Writer final : private detail::WriteTransaction {
   bool txn_inserted_ = false;          // the current transaction wrote events
   std::vector<std::string> insert_sql_;  // by row count
   std::atomic<std::uint64_t> visible_below_{0};
+  const std::string channel_;  // notified by each commit that appended (store/postgres/listener.h)
 };
 
 // The stream row as the writer and the readers decode it from kStreamColumns.
