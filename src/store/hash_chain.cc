@@ -63,6 +63,20 @@ ChainFields chain_fields(const RecordedEvent& event) {
           .recorded_at_us = to_unix_micros(event.recorded_at)};
 }
 
+ChainFields chain_fields(std::string_view stream, std::int64_t version, const Uuid& id,
+                         const EventData& event, std::string_view tenant,
+                         std::int64_t recorded_at_us) {
+  return {.stream = stream,
+          .version = version,
+          .id = id,
+          .type = event.type,
+          .schema_version = event.schema_version,
+          .data = event.data,
+          .metadata = event.metadata,
+          .tenant = tenant,
+          .recorded_at_us = recorded_at_us};
+}
+
 ChainHash chain_hash(const ChainHash& previous, const ChainFields& fields) {
   ChainEncoder e(kChainTag);
   e.fixed(previous.data(), previous.size());

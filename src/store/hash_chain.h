@@ -36,6 +36,11 @@ struct ChainFields {
 };
 
 ChainFields chain_fields(const RecordedEvent& event);
+// The fields of `event` as a writer stores it: at `version` of `stream`, with `id` (the event's,
+// or the one the store gave it), `tenant` and `recorded_at_us`.
+ChainFields chain_fields(std::string_view stream, std::int64_t version, const Uuid& id,
+                         const EventData& event, std::string_view tenant,
+                         std::int64_t recorded_at_us);
 
 // BLAKE2b-256 over the format-1 encoding of `previous` and `fields`.
 ChainHash chain_hash(const ChainHash& previous, const ChainFields& fields);

@@ -8,20 +8,11 @@
 #include "es/store/sqlite_store.h"
 #include "sqlite/raw_sqlite.h"
 #include "support/events.h"
+#include "support/integrity.h"
 #include "support/temp_dir.h"
 
 namespace es::testing {
 namespace {
-
-// "stream/version/kind" of each problem, in report order.
-std::vector<std::string> problems_of(const VerifyReport& report) {
-  std::vector<std::string> out;
-  for (const IntegrityProblem& p : report.problems) {
-    out.push_back(p.stream + "/" + std::to_string(p.version) + "/" +
-                  std::string(integrity_problem_kind_name(p.kind)));
-  }
-  return out;
-}
 
 class Tamper : public ::testing::Test {
  protected:

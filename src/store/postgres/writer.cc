@@ -262,15 +262,8 @@ Status Writer::insert_events(const std::vector<const AppendRequest*>& requests,
       for (std::size_t i = first; i < first + n; ++i) {
         const EventData& event = request.events[i];
         const Uuid& id = event.id.is_nil() ? fresh_ids.emplace_back(Uuid::v7()) : event.id;
-        hash = detail::chain_hash(hash, {.stream = request.stream,
-                                         .version = ++version,
-                                         .id = id,
-                                         .type = event.type,
-                                         .schema_version = event.schema_version,
-                                         .data = event.data,
-                                         .metadata = event.metadata,
-                                         .tenant = tenant,
-                                         .recorded_at_us = recorded_at_us});
+        hash = detail::chain_hash(hash, detail::chain_fields(request.stream, ++version, id, event,
+                                                             tenant, recorded_at_us));
         p.uuid(id).int8(version).text(event.type).int4(event.schema_version);
         p.bytea(event.data).text(event.metadata).bytea(detail::as_bytes(hashes.emplace_back(hash)));
       }

@@ -175,15 +175,8 @@ Status Writer::insert_events(const AppendRequest& request, const detail::StreamR
   result.first_version = version + 1;
   for (const EventData& event : request.events) {
     const Uuid id = event.id.is_nil() ? Uuid::v7() : event.id;
-    hash = detail::chain_hash(hash, {.stream = request.stream,
-                                     .version = version + 1,
-                                     .id = id,
-                                     .type = event.type,
-                                     .schema_version = event.schema_version,
-                                     .data = event.data,
-                                     .metadata = event.metadata,
-                                     .tenant = tenant,
-                                     .recorded_at_us = txn_recorded_at_});
+    hash = detail::chain_hash(hash, detail::chain_fields(request.stream, version + 1, id, event,
+                                                         tenant, txn_recorded_at_));
     StatementReset reset(insert_event_);
     insert_event_.bind_blob(1, id.bytes().data(), id.bytes().size());
     insert_event_.bind(2, request.stream);
