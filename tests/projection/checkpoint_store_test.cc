@@ -43,16 +43,16 @@ TEST_P(CheckpointStoreTest, ASaveExpectingAnotherPositionConflictsAndChangesNoth
 TEST_P(CheckpointStoreTest, OfRacingRunnersExactlyOneAdvancesTheCheckpoint) {
   constexpr int kRunners = 8;
   ES_ASSERT_OK(checkpoints().save("balances", std::nullopt, Position(0, 1)));
-  // Each SQLite runner has its own connection; memory runners share the one store.
+  // Each database runner has its own connection; memory runners share the one store.
   std::vector<std::unique_ptr<CheckpointStore>> handles;
-  for (int i = 0; is_sqlite() && i < kRunners; ++i) handles.push_back(open_checkpoints());
+  for (int i = 0; is_database() && i < kRunners; ++i) handles.push_back(open_checkpoints());
   std::latch go(kRunners);
   std::atomic<int> won{0}, conflicted{0};
   std::vector<std::thread> runners;
   for (int i = 0; i < kRunners; ++i) {
     runners.emplace_back([&, i] {
       go.arrive_and_wait();
-      CheckpointStore& mine = is_sqlite() ? *handles[static_cast<std::size_t>(i)] : checkpoints();
+      CheckpointStore& mine = is_database() ? *handles[static_cast<std::size_t>(i)] : checkpoints();
       const Status s =
           mine.save("balances", Position(0, 1), Position(0, 10 + static_cast<std::uint64_t>(i)));
       if (s.is_ok()) ++won;

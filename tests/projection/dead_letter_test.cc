@@ -71,13 +71,8 @@ class DeadLetterTest : public ProjectionTest {
  protected:
   void SetUp() override {
     ProjectionTest::SetUp();
-    if (is_sqlite()) {
-      auto opened = open_sqlite_dead_letter_store(store_path());
-      ES_ASSERT_OK(opened);
-      letters_ = std::move(*opened);
-    } else {
-      letters_ = make_memory_dead_letter_store();
-    }
+    letters_ = open_dead_letters();
+    ASSERT_NE(letters_, nullptr);
   }
 
   // Five events in each of the streams a, b and c, interleaved.

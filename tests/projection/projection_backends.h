@@ -1,12 +1,15 @@
 // The projection tests run against every backend of the conformance suite, each with the
-// checkpoint store that goes with it: in memory beside the memory store, the `checkpoints`
-// table of the same file beside the SQLite store.
+// checkpoint and dead-letter stores that go with it: in memory beside the memory store, the
+// `checkpoints` and `dead_letters` tables of the same file beside the SQLite store, and of a
+// schema on the test server beside the postgres store.
 #pragma once
 
 #include <memory>
 
 #include "conformance/backends.h"
 #include "es/projection/checkpoint_store.h"
+#include "es/projection/dead_letter_store.h"
+#include "support/postgres.h"
 
 namespace es::testing {
 
@@ -19,14 +22,22 @@ class ProjectionTest : public StoreTest {
   }
 
   [[nodiscard]] bool is_sqlite() const { return GetParam().name == "sqlite"; }
+  // Checkpoints and dead letters in a database (SQLite, postgres): each handle opened here is a
+  // connection of its own, as another runner's would be.
+  [[nodiscard]] bool is_database() const { return GetParam().name != "memory"; }
   // The store file of the SQLite backend (backends.cc opens it under this name).
   [[nodiscard]] std::string store_path() const { return dir_.file("events.db"); }
   // A fresh handle on the backend's checkpoints (for SQLite: a new connection to the file).
   std::unique_ptr<CheckpointStore> open_checkpoints();
+  // A fresh handle on the backend's dead letters.
+  std::unique_ptr<DeadLetterStore> open_dead_letters();
 
   CheckpointStore& checkpoints() { return *checkpoints_; }
 
   std::unique_ptr<CheckpointStore> checkpoints_;
+  // The postgres backend's checkpoints and dead letters live in a schema of their own (the
+  // store's is not known here); what matters is that every handle opens the same one.
+  PostgresOptions pg_options_{.schema = fresh_pg_schema()};
 };
 
 }  // namespace es::testing

@@ -67,13 +67,18 @@ std::size_t ChildProcess::complete_lines() const {
   return static_cast<std::size_t>(std::count(output_.begin(), output_.end(), '\n'));
 }
 
+std::vector<std::string> ChildProcess::lines() const {
+  std::vector<std::string> out;
+  // Only complete lines: a line cut short by a kill was never fully reported.
+  std::istringstream in(output_.substr(0, output_.rfind('\n') + 1));
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
 std::vector<ChildAck> ChildProcess::acks() const {
   std::vector<ChildAck> out;
-  // Only complete lines: a line cut short by a kill was never fully reported.
-  const std::string complete = output_.substr(0, output_.rfind('\n') + 1);
-  std::istringstream in(complete);
-  std::string line;
-  while (std::getline(in, line)) {
+  for (const std::string& line : lines()) {
     std::istringstream fields(line);
     ChildAck ack;
     fields >> ack.stream >> ack.version >> ack.id >> ack.position;

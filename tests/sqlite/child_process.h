@@ -30,7 +30,8 @@ class ChildProcess {
   bool read_some(std::chrono::milliseconds timeout);
   // Reads until the child closes its output.
   void read_to_end();
-  // Complete lines read so far, parsed.
+  // Complete lines read so far, as written and parsed.
+  [[nodiscard]] std::vector<std::string> lines() const;
   [[nodiscard]] std::vector<ChildAck> acks() const;
   [[nodiscard]] std::size_t complete_lines() const;
 

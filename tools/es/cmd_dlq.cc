@@ -1,4 +1,4 @@
-// es dlq list|retry|discard: the dead letters of the store file's subscriptions
+// es dlq list|retry|discard: the dead letters of the store's subscriptions
 // (es/projection/dead_letter_store.h). The CLI has no handler of its own, so `retry` marks the
 // parked events for redelivery: the subscription of that name re-delivers them first — the
 // running one within half a second, otherwise the next to start.
@@ -22,20 +22,6 @@ struct DlqArgs {
   std::string name;
   std::string stream;  // empty: every stream
 };
-
-// Dead letters live in a SQLite store file; opens that of --db (a missing file is kNotFound).
-Result<std::unique_ptr<DeadLetterStore>> open_letters(const GlobalOptions& global) {
-  const std::string& url = global.db;
-  std::string_view path = url;
-  if (path.starts_with("sqlite:")) path.remove_prefix(7);
-  if (url == "memory:" || path.empty() || path.find("://") != path.npos) {
-    return Status::invalid_argument("es dlq needs a SQLite store file (--db PATH)");
-  }
-  // Opening the store first checks the file exists and is a store, as every read command does.
-  auto store = open_store(global, Access::kRead);
-  if (!store) return store.error();
-  return open_sqlite_dead_letter_store(std::string(path));
-}
 
 Json letter_json(const DeadLetter& letter) {
   Json out;
@@ -61,7 +47,7 @@ int print(const Json& value) {
 
 int run_list(const DlqArgs& args, const GlobalOptions& global) {
   if (const int refused = refuse_tenant(global, "es dlq")) return refused;
-  auto letters = open_letters(global);
+  auto letters = open_dead_letters(global, "es dlq");
   if (!letters) return report(letters.error());
   auto parked = (*letters)->list(args.name);
   if (!parked) return report(parked.error());
@@ -77,7 +63,7 @@ int run_list(const DlqArgs& args, const GlobalOptions& global) {
 // retry or discard: changes the letters of NAME (of one stream with --stream); 4 when none.
 int run_change(const DlqArgs& args, const GlobalOptions& global, bool discard) {
   if (const int refused = refuse_tenant(global, "es dlq")) return refused;
-  auto letters = open_letters(global);
+  auto letters = open_dead_letters(global, "es dlq");
   if (!letters) return report(letters.error());
   const std::optional<std::string> stream =
       args.stream.empty() ? std::nullopt : std::optional<std::string>(args.stream);

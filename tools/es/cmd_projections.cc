@@ -51,26 +51,39 @@ class BehindCounter {
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> count_{nullptr, sqlite3_finalize};
 };
 
+// Events stored after `position` in a store without a SQLite file: read from there (positions
+// of the postgres feed are not dense either).
+Result<std::int64_t> count_after(EventStore& store, const Position& position) {
+  std::int64_t count = 0;
+  const Status s =
+      store.visit_all({.from = position, .max_count = 1000}, [&](const RecordedEvent&) {
+        ++count;
+        return true;
+      });
+  if (!s.is_ok()) return s;
+  return count;
+}
+
 int run_projections(const GlobalOptions& global) {
   if (const int refused = refuse_tenant(global, "es projections")) return refused;
-  const std::string path = sqlite_file(global.db);
-  if (path.empty()) {
-    return report(Status::invalid_argument(
-        "checkpoints are kept in a SQLite store file; --db names none (memory: keeps them only "
-        "inside the process that made them)"));
-  }
+  auto checkpoints = open_checkpoints(global, "es projections");
+  if (!checkpoints) return report(checkpoints.error());
   auto store = open_store(global, Access::kRead);
   if (!store) return report(store.error());
-  auto checkpoints = open_sqlite_checkpoint_store(path);
-  if (!checkpoints) return report(checkpoints.error());
   auto listed = (*checkpoints)->list();
   if (!listed) return report(listed.error());
   auto head = (*store)->head_position();
   if (!head) return report(head.error());
-  auto counter = BehindCounter::open(path);
-  if (!counter) return report(counter.error());
+  const std::string path = sqlite_file(global.db);
+  std::optional<BehindCounter> counter;
+  if (!path.empty()) {
+    auto opened = BehindCounter::open(path);
+    if (!opened) return report(opened.error());
+    counter.emplace(std::move(*opened));
+  }
   for (const Checkpoint& checkpoint : *listed) {
-    auto behind = counter->after(checkpoint.position);
+    auto behind =
+        counter ? counter->after(checkpoint.position) : count_after(**store, checkpoint.position);
     if (!behind) return report(behind.error());
     Json line = Json::object();
     line["name"] = checkpoint.name;

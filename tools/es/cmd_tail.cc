@@ -33,11 +33,11 @@ struct TailArgs {
   std::vector<std::string> categories;
 };
 
-// Where --name keeps its checkpoint: the store's own file, or memory for memory:.
-Result<std::unique_ptr<CheckpointStore>> open_checkpoints(const std::string& url) {
-  const std::string path = sqlite_file(url);
-  if (path.empty()) return make_memory_checkpoint_store();
-  return open_sqlite_checkpoint_store(path);
+// Where --name keeps its checkpoint: beside the store (its file or schema), or in memory for
+// memory:.
+Result<std::unique_ptr<CheckpointStore>> open_tail_checkpoints(const GlobalOptions& global) {
+  if (global.db == "memory:") return make_memory_checkpoint_store();
+  return open_checkpoints(global, "es tail --name");
 }
 
 // Prints each delivered event and then, when named, saves the checkpoint at it.
@@ -96,7 +96,7 @@ int run_tail(const TailArgs& args, const GlobalOptions& global) {
   const std::string name =
       args.name.empty() || global.tenant.empty() ? args.name : global.tenant + "/" + args.name;
   if (!name.empty()) {
-    auto opened = open_checkpoints(global.db);
+    auto opened = open_tail_checkpoints(global);
     if (!opened) return report(opened.error());
     checkpoints = std::move(*opened);
     auto loaded = checkpoints->load(name);

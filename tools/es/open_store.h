@@ -7,6 +7,8 @@
 
 #include "command.h"
 #include "es/core/result.h"
+#include "es/projection/checkpoint_store.h"
+#include "es/projection/dead_letter_store.h"
 #include "es/store/event_store.h"
 #include "es/store/open.h"
 
@@ -26,5 +28,16 @@ int refuse_tenant(const GlobalOptions& global, std::string_view command);
 
 // The SQLite file `url` names (a path or sqlite:PATH), or empty for another backend (memory:).
 std::string sqlite_file(std::string_view url);
+
+// Whether `url` names a PostgreSQL database (postgresql://… or postgres://…).
+bool is_postgres_url(std::string_view url);
+
+// The checkpoints or dead letters beside the store of --db: the tables of its SQLite file or of
+// its PostgreSQL schema. kInvalidArgument naming `command` for memory:, which keeps them only
+// inside the process that made them.
+Result<std::unique_ptr<CheckpointStore>> open_checkpoints(const GlobalOptions& global,
+                                                          std::string_view command);
+Result<std::unique_ptr<DeadLetterStore>> open_dead_letters(const GlobalOptions& global,
+                                                           std::string_view command);
 
 }  // namespace es::cli

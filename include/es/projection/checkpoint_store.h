@@ -19,6 +19,7 @@
 #include "es/core/position.h"
 #include "es/core/result.h"
 #include "es/core/time.h"
+#include "es/store/postgres_store.h"
 #include "es/store/sqlite_store.h"
 
 namespace es {
@@ -62,5 +63,10 @@ std::unique_ptr<CheckpointStore> make_memory_checkpoint_store();
 // Checkpoints kept in the `checkpoints` table of a SQLite store file (docs/storage-sqlite.md).
 Result<std::unique_ptr<CheckpointStore>> open_sqlite_checkpoint_store(
     const std::string& path, const SqliteOptions& options = {});
+
+// Checkpoints kept in the `checkpoints` table of a postgres store's schema (options.schema,
+// created or migrated if needed; docs/storage-postgres.md).
+Result<std::unique_ptr<CheckpointStore>> open_postgres_checkpoint_store(
+    const std::string& conninfo, const PostgresOptions& options = {});
 
 }  // namespace es

@@ -10,7 +10,8 @@
 // the rest of its stream stay parked, with the new error.
 //
 // Thread safety: every method may be called concurrently, also from other processes for the
-// SQLite store (the `dead_letters` table of docs/storage-sqlite.md).
+// SQLite and postgres stores (the `dead_letters` table of docs/storage-sqlite.md and
+// docs/storage-postgres.md).
 //
 //   auto dlq = es::open_sqlite_dead_letter_store("events.db");
 //   auto parked = (*dlq)->list("mailer");                 // oldest first
@@ -28,6 +29,7 @@
 #include "es/core/result.h"
 #include "es/core/time.h"
 #include "es/core/uuid.h"
+#include "es/store/postgres_store.h"
 #include "es/store/sqlite_store.h"
 
 namespace es {
@@ -97,5 +99,10 @@ std::unique_ptr<DeadLetterStore> make_memory_dead_letter_store();
 // the exactly-once runner parks into the same table inside its transactions.
 Result<std::unique_ptr<DeadLetterStore>> open_sqlite_dead_letter_store(
     const std::string& path, const SqliteOptions& options = {});
+
+// Dead letters kept in the `dead_letters` table of a postgres store's schema (options.schema,
+// created or migrated if needed; docs/storage-postgres.md).
+Result<std::unique_ptr<DeadLetterStore>> open_postgres_dead_letter_store(
+    const std::string& conninfo, const PostgresOptions& options = {});
 
 }  // namespace es

@@ -1,17 +1,13 @@
 #include "projection/sqlite/checkpoint_table.h"
 
 #include "projection/checkpoint_conflict.h"
+#include "projection/stored_position.h"
 
 namespace es::sqlite {
 namespace {
 
 Result<Position> parse_stored(std::string_view text) {
-  auto position = Position::parse(text);
-  if (!position) {
-    return Status::integrity("checkpoints: stored position '" + std::string(text) +
-                             "' does not parse");
-  }
-  return position;
+  return detail::parse_stored_position("checkpoints", text);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "projection/sqlite/dead_letter_table.h"
 
+#include "projection/stored_position.h"
+
 namespace es::sqlite {
 namespace {
 
@@ -18,11 +20,8 @@ void bind_stream(Statement& stmt, const std::optional<std::string>& stream) {
 Result<DeadLetter> read_row(const Statement& stmt) {
   DeadLetter letter;
   letter.subscription = stmt.column_text(0);
-  auto position = Position::parse(stmt.column_text(1));
-  if (!position) {
-    return Status::integrity("dead_letters: stored position '" + std::string(stmt.column_text(1)) +
-                             "' does not parse");
-  }
+  auto position = detail::parse_stored_position("dead_letters", stmt.column_text(1));
+  if (!position) return position.error();
   letter.position = *position;
   letter.stream = stmt.column_text(2);
   letter.version = stmt.column_int(3);

@@ -66,6 +66,30 @@ CREATE TABLE snapshots (
   recorded_at    timestamptz NOT NULL
 );
 )sql"},
+    // 3 -> 4: the projection layer's checkpoints and dead letters (es/projection/*_store.h), as
+    // on SQLite. Positions are kept in their canonical text form; dead letters list in id order,
+    // which is parking order and so position order per subscription.
+    {R"sql(
+CREATE TABLE checkpoints (
+  name       text COLLATE "C" PRIMARY KEY,
+  position   text NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE TABLE dead_letters (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  subscription text COLLATE "C" NOT NULL,
+  position     text NOT NULL,
+  stream       text COLLATE "C" NOT NULL,
+  version      bigint NOT NULL,
+  event_id     uuid NOT NULL,
+  type         text NOT NULL,
+  error        text NOT NULL,
+  attempts     bigint NOT NULL,
+  redeliver    boolean NOT NULL DEFAULT false,
+  parked_at    timestamptz NOT NULL,
+  CONSTRAINT dead_letters_subscription_position_key UNIQUE (subscription, position)
+);
+)sql"},
 }};
 
 }  // namespace

@@ -11,7 +11,7 @@
 namespace es::postgres {
 
 // The schema version this build writes; a store of a newer version is refused.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // kInvalidArgument unless `schema` is [a-z_][a-z0-9_]* of at most 63 bytes.
 Status validate_schema_name(std::string_view schema);

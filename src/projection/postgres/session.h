@@ -1,0 +1,33 @@
+// One connection to a postgres store's schema for the projection layer's stores (checkpoints,
+// dead letters): opened with the store's migrations, so their tables exist, and used by one
+// statement at a time.
+//
+// Thread safety: query() may be called from any thread; calls are serialised.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "es/store/postgres_store.h"
+#include "store/postgres/connection.h"
+
+namespace es::postgres {
+
+class Session {
+ public:
+  // Connects to `conninfo` in options.schema, creating or migrating the schema if needed.
+  static Result<std::unique_ptr<Session>> open(const std::string& conninfo,
+                                               const PostgresOptions& options);
+
+  // Runs `sql` with `params` (reconnecting first if the connection broke).
+  Result<PgResult> query(const std::string& sql, Params& params);
+
+ private:
+  explicit Session(Connection conn) : conn_(std::move(conn)) {}
+
+  std::mutex mutex_;
+  Connection conn_;
+};
+
+}  // namespace es::postgres

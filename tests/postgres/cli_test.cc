@@ -1,0 +1,135 @@
+// The `es` commands that keep state beside the store — `tail --name`, `projections` and `dlq` —
+// on a PostgreSQL URL, against the test server. ChildProcess runs the es binary here
+// (ES_APPEND_CHILD_PATH).
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "es/projection/checkpoint_store.h"
+#include "es/projection/dead_letter_store.h"
+#include "es/store/postgres_store.h"
+#include "sqlite/child_process.h"
+#include "support/events.h"
+#include "support/postgres.h"
+
+namespace es::testing {
+namespace {
+
+using nlohmann::json;
+
+// Runs `es --db URL args...` to its end; its exit status and stdout lines as JSON.
+struct CliRun {
+  int status = 0;
+  std::vector<json> lines;
+};
+CliRun es(const std::string& url, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--db", url});
+  ChildProcess child(args);
+  child.read_to_end();
+  CliRun run;
+  run.status = child.wait();
+  for (const std::string& line : child.lines()) run.lines.push_back(json::parse(line));
+  return run;
+}
+
+class PostgresCli : public ::testing::Test {
+ protected:
+  // Each test gets a database of its own: `es` opens the `public` schema of the URL's database.
+  void SetUp() override {
+    const std::string server = test_pg_url();
+    ASSERT_FALSE(server.empty());
+    const std::string database = fresh_pg_schema();
+    PGconn* admin = PQconnectdb(server.c_str());
+    PGresult* created = PQexec(admin, ("CREATE DATABASE " + database).c_str());
+    const bool ok = PQresultStatus(created) == PGRES_COMMAND_OK;
+    const std::string error = PQerrorMessage(admin);
+    PQclear(created);
+    PQfinish(admin);
+    ASSERT_TRUE(ok) << "CREATE DATABASE: " << error;
+    url_ = server.substr(0, server.rfind('/') + 1) + database;
+    auto store = open_postgres(url_);
+    ASSERT_TRUE(store.has_value()) << store.error().to_string();
+    store_ = std::move(*store);
+    auto appended = store_->append("order-1", ExpectedVersion::no_stream(), make_events(3));
+    ES_ASSERT_OK(appended);
+    appended_ = *appended;
+  }
+
+  std::string url_;
+  std::unique_ptr<EventStore> store_;
+  AppendResult appended_;
+};
+
+TEST_F(PostgresCli, ProjectionsListsTheCheckpointsWithTheirLag) {
+  auto checkpoints = open_postgres_checkpoint_store(url_);
+  ES_ASSERT_OK(checkpoints);
+  ES_ASSERT_OK((*checkpoints)->save("balances", std::nullopt, appended_.first_position));
+  const CliRun run = es(url_, {"projections"});
+  ASSERT_EQ(run.status, 0);
+  ASSERT_EQ(run.lines.size(), 1U);
+  EXPECT_EQ(run.lines[0]["name"], "balances");
+  EXPECT_EQ(run.lines[0]["position"], appended_.first_position.to_string());
+  EXPECT_EQ(run.lines[0]["events_behind"], 2);
+  EXPECT_EQ(run.lines[0]["caught_up"], false);
+}
+
+TEST_F(PostgresCli, DlqListsRetriesAndDiscardsParkedEvents) {
+  auto letters = open_postgres_dead_letter_store(url_);
+  ES_ASSERT_OK(letters);
+  ES_ASSERT_OK((*letters)->park({.subscription = "mailer",
+                                 .stream = "order-1",
+                                 .version = 1,
+                                 .position = appended_.first_position,
+                                 .event_id = Uuid::v7(),
+                                 .type = "test.Happened",
+                                 .error = "smtp down",
+                                 .attempts = 3,
+                                 .parked_at = now()}));
+  const CliRun listed = es(url_, {"dlq", "list", "--name", "mailer"});
+  ASSERT_EQ(listed.status, 0);
+  ASSERT_EQ(listed.lines.size(), 1U);
+  EXPECT_EQ(listed.lines[0]["error"], "smtp down");
+  EXPECT_EQ(listed.lines[0]["redeliver"], false);
+
+  const CliRun marked = es(url_, {"dlq", "retry", "mailer"});
+  ASSERT_EQ(marked.status, 0);
+  ASSERT_EQ(marked.lines.size(), 1U);
+  EXPECT_EQ(marked.lines[0]["marked"], 1);
+  auto after_retry = (*letters)->list("mailer");
+  ES_ASSERT_OK(after_retry);
+  ASSERT_EQ(after_retry->size(), 1U);
+  EXPECT_TRUE(after_retry->front().redeliver);
+
+  const CliRun discarded = es(url_, {"dlq", "discard", "mailer", "--stream", "order-1"});
+  ASSERT_EQ(discarded.status, 0);
+  ASSERT_EQ(discarded.lines.size(), 1U);
+  EXPECT_EQ(discarded.lines[0]["discarded"], 1);
+  auto depth = (*letters)->count("mailer");
+  ES_ASSERT_OK(depth);
+  EXPECT_EQ(*depth, 0U);
+  EXPECT_EQ(es(url_, {"dlq", "discard", "mailer"}).status, 4) << "none left to discard";
+}
+
+TEST_F(PostgresCli, TailWithANameSavesItsCheckpointInTheDatabase) {
+  ChildProcess tail({"--db", url_, "tail", "--name", "follower"});
+  while (tail.complete_lines() < 3) {
+    ASSERT_TRUE(tail.read_some(std::chrono::milliseconds(60'000))) << "tail ended early";
+  }
+  tail.kill_hard();
+  (void)tail.wait();
+  // Each event is printed and then saved: once the third is printed, the second is saved.
+  auto checkpoints = open_postgres_checkpoint_store(url_);
+  ES_ASSERT_OK(checkpoints);
+  auto saved = (*checkpoints)->load("follower");
+  ES_ASSERT_OK(saved);
+  ASSERT_TRUE(saved->has_value());
+  EXPECT_GE(**saved, appended_.first_position);
+  EXPECT_LE(**saved, appended_.last_position);
+}
+
+}  // namespace
+}  // namespace es::testing
