@@ -16,4 +16,21 @@ std::string_view stream_state_name(StreamState state) {
   return "unknown";
 }
 
+void StoreStats::count(StreamState state) {
+  switch (state) {
+    case StreamState::kAbsent:
+      return;
+    case StreamState::kLive:
+      ++live_streams;
+      break;
+    case StreamState::kSoftDeleted:
+      ++deleted_streams;
+      break;
+    case StreamState::kTombstoned:
+      ++tombstoned_streams;
+      break;
+  }
+  ++streams;
+}
+
 }  // namespace es

@@ -100,7 +100,7 @@ class TenantStore final : public EventStore {
       auto streams = inner_.list_streams(page);
       if (!streams) return streams.error();
       for (const StreamInfo& info : *streams) {
-        if (info.tenant == tenant_) count(info.state, stats);
+        if (info.tenant == tenant_) stats.count(info.state);
       }
       if (streams->size() < page.max_count) break;
       page.after = streams->back().stream;
@@ -147,24 +147,6 @@ class TenantStore final : public EventStore {
   }
 
  private:
-  static void count(StreamState state, StoreStats& stats) {
-    ++stats.streams;
-    switch (state) {
-      case StreamState::kLive:
-        ++stats.live_streams;
-        break;
-      case StreamState::kSoftDeleted:
-        ++stats.deleted_streams;
-        break;
-      case StreamState::kTombstoned:
-        ++stats.tombstoned_streams;
-        break;
-      case StreamState::kAbsent:
-        --stats.streams;
-        break;
-    }
-  }
-
   // Whether `stream` exists and is the tenant's (an absent stream is nobody's).
   Result<bool> owns(std::string_view stream) {
     auto info = inner_.stream_info(stream);

@@ -60,6 +60,9 @@ struct StoreStats {
   std::optional<Timestamp> first_recorded_at;
   std::optional<Timestamp> last_recorded_at;
   std::uint64_t storage_bytes = 0;  // on-disk size where the backend has one
+
+  // Counts one stream in `state` (an absent one counts nowhere).
+  void count(StreamState state);
 };
 
 }  // namespace es

@@ -228,22 +228,7 @@ class MemoryStore final : public EventStore {
     StoreStats stats;
     stats.backend = "memory";
     stats.events = log_.size();
-    for (const auto& [name, stream] : streams_) {
-      ++stats.streams;
-      switch (detail::state_of(stream.row)) {
-        case StreamState::kLive:
-          ++stats.live_streams;
-          break;
-        case StreamState::kSoftDeleted:
-          ++stats.deleted_streams;
-          break;
-        case StreamState::kTombstoned:
-          ++stats.tombstoned_streams;
-          break;
-        case StreamState::kAbsent:
-          break;
-      }
-    }
+    for (const auto& [name, stream] : streams_) stats.count(detail::state_of(stream.row));
     if (!log_.empty()) {
       stats.first_recorded_at = log_.front().recorded_at;
       stats.last_recorded_at = log_.back().recorded_at;
