@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   es::cli::GlobalOptions global;
-  app.add_option("--db", global.db, "The store: a file path (SQLite), sqlite:PATH, postgresql://... or memory:")
+  app.add_option("--db", global.db,
+                 "The store: a file path (SQLite), sqlite:PATH, postgresql://... or memory:")
       ->capture_default_str();
   app.add_option("--tenant", global.tenant,
                  "Act for this tenant only: appends create its streams, reads and listings show "
