@@ -23,8 +23,12 @@ const std::string kLockStream = "SELECT pg_advisory_xact_lock(hashtextextended($
 const std::string kSelectStream =
     fmt::format("SELECT {}, last_hash FROM streams WHERE stream = $1", kStreamRowColumns);
 constexpr int kLastHashColumn = 4;
+// A join on the unnested ids, not `id = ANY($1::text::uuid[])`: with the literal inlined into a
+// custom plan, the planner chose a sequential scan that cast the text array again for every row
+// (45 s for 6,000 ids on a 12,000-event store, against 17 ms for the join).
 const std::string kSelectIds =
-    "SELECT id, stream, version, xid, seq FROM events WHERE id = ANY($1::text::uuid[])";
+    "SELECT e.id, e.stream, e.version, e.xid, e.seq FROM unnest($1::text::uuid[]) AS u(id) "
+    "JOIN events e ON e.id = u.id";
 const std::string kUpsertStream =
     "INSERT INTO streams (stream, version, tenant, created_at, updated_at, last_hash) "
     "VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (stream) DO UPDATE SET "
