@@ -21,7 +21,7 @@ Projection<Tx> ledger_projection(std::optional<Position> fail_at) {
     if (fail_at && e.position == *fail_at) return Status::rejected("ledger handler fails here");
     return tx.exec(
         "INSERT INTO balances (account, cents) VALUES (?1, ?2) ON CONFLICT (account) DO UPDATE "
-        "SET cents = cents + excluded.cents",
+        "SET cents = balances.cents + excluded.cents",
         e.stream, cents);
   };
   p.on<Deposited>(

@@ -9,6 +9,7 @@
 #include "conformance/backends.h"
 #include "es/projection/checkpoint_store.h"
 #include "es/projection/dead_letter_store.h"
+#include "es/projection/runner.h"
 #include "support/postgres.h"
 
 namespace es::testing {
@@ -33,6 +34,29 @@ class ProjectionTest : public StoreTest {
   std::unique_ptr<DeadLetterStore> open_dead_letters();
 
   CheckpointStore& checkpoints() { return *checkpoints_; }
+
+  // Where an exactly-once read model lives: a schema of the test server beside the postgres
+  // store (run_postgres_projection), a SQLite file otherwise (run_sqlite_projection) — the store's
+  // own file for the SQLite backend.
+  struct ReadModelPlace {
+    std::string sqlite_path;  // when schema is empty
+    std::string schema;
+  };
+  // The backend's read model, and a fresh one beside it (for rebuilds to compare with).
+  [[nodiscard]] ReadModelPlace read_model() const;
+  [[nodiscard]] ReadModelPlace fresh_read_model() const;
+  Result<Subscription> run_exactly_once(const Projection<Tx>& projection,
+                                        const ProjectionOptions& options = {},
+                                        const ReadModelPlace* place = nullptr);
+  Status rebuild_exactly_once(const Projection<Tx>& projection,
+                              const ProjectionOptions& options = {},
+                              const ReadModelPlace* place = nullptr);
+  // The ledger's balances ("account=cents", by account) as the read model holds them.
+  std::vector<std::string> balances_in(const ReadModelPlace& place) const;
+  // Runs `sql` on the read model (outside any runner).
+  void exec_in(const ReadModelPlace& place, const std::string& sql) const;
+  // The checkpoint `name` the exactly-once runner committed in the read model.
+  std::optional<Position> committed_in(const ReadModelPlace& place, std::string_view name) const;
 
   std::unique_ptr<CheckpointStore> checkpoints_;
   // The postgres backend's checkpoints and dead letters live in a schema of their own (the

@@ -1,5 +1,6 @@
 // Projection runners on every backend: exactly-once read models in a SQLite file (the store's
-// own file for the SQLite backend), at-least-once ones with the Deduplicator, rebuilds, and
+// own file for the SQLite backend) or, beside the postgres store, in a PostgreSQL schema;
+// at-least-once ones with the Deduplicator, rebuilds, and
 // typed decoding through upcasters.
 #include "es/projection/runner.h"
 
@@ -13,7 +14,6 @@
 #include "es/projection/deduplicator.h"
 #include "projection/ledger.h"
 #include "projection/projection_backends.h"
-#include "sqlite/raw_sqlite.h"
 
 namespace es::testing {
 namespace {
@@ -28,35 +28,30 @@ class RunnerTest : public ProjectionTest {
     EXPECT_TRUE(h.has_value()) << h.error().to_string();
     return h.value_or(Position::start());
   }
-  // The checkpoint the exactly-once runner committed in the read-model file.
-  std::optional<Position> committed_checkpoint() {
-    auto cps = open_sqlite_checkpoint_store(store_path());
-    EXPECT_TRUE(cps.has_value());
-    auto loaded = (*cps)->load("ledger");
-    EXPECT_TRUE(loaded.has_value()) << loaded.error().to_string();
-    return loaded.value_or(std::nullopt);
-  }
-  // The ledger rebuilt from scratch into a file of its own.
+  // The checkpoint the exactly-once runner committed in the read model.
+  std::optional<Position> committed_checkpoint() { return committed_in(read_model(), "ledger"); }
+  std::vector<std::string> stored_model() { return balances_in(read_model()); }
+  // The ledger rebuilt from scratch into a read model of its own.
   std::vector<std::string> fresh_rebuild() {
-    const std::string fresh = dir_.file("fresh.db");
+    const ReadModelPlace fresh = fresh_read_model();
     const Projection<Tx> ledger = ledger_projection();
-    const Status s = rebuild_sqlite_projection(store(), fresh, ledger);
+    const Status s = rebuild_exactly_once(ledger, {}, &fresh);
     EXPECT_TRUE(s.is_ok()) << s.to_string();
-    return stored_balances(fresh);
+    return balances_in(fresh);
   }
 };
 
 TEST_P(RunnerTest, AnExactlyOnceReadModelFollowsCatchUpAndThenLiveAppends) {
   append_ledger_events(store(), 500);
   const Projection<Tx> ledger = ledger_projection();
-  auto running = run_sqlite_projection(store(), store_path(), ledger, {.page_size = 64});
+  auto running = run_exactly_once(ledger, {.page_size = 64});
   ES_ASSERT_OK(running);
   ASSERT_TRUE(running->wait_for(head(), kPatience)) << running->status().to_string();
-  EXPECT_EQ(stored_balances(store_path()), expected_balances(store(), head()));
+  EXPECT_EQ(stored_model(), expected_balances(store(), head()));
   append_ledger_events(store(), 200);
   ASSERT_TRUE(running->wait_for(head(), kPatience)) << running->status().to_string();
   ES_ASSERT_OK(running->stop());
-  EXPECT_EQ(stored_balances(store_path()), expected_balances(store(), head()));
+  EXPECT_EQ(stored_model(), expected_balances(store(), head()));
   // Audits at the head are filtered out, yet the checkpoint moved past them.
   EXPECT_EQ(committed_checkpoint(), std::optional<Position>(head()));
 }
@@ -66,7 +61,7 @@ TEST_P(RunnerTest, AFailingHandlerRollsBackItsBatchAndARestartEqualsAFreshRebuil
   const auto stored = read_everything(store());
   const Position failing = stored[537].position;
   const Projection<Tx> broken = ledger_projection(failing);
-  auto running = run_sqlite_projection(store(), store_path(), broken, {.page_size = 100});
+  auto running = run_exactly_once(broken, {.page_size = 100});
   ES_ASSERT_OK(running);
   ASSERT_TRUE(running->wait_stopped(kPatience));
   EXPECT_EQ(running->status().code(), StatusCode::kRejected) << running->status().to_string();
@@ -74,14 +69,14 @@ TEST_P(RunnerTest, AFailingHandlerRollsBackItsBatchAndARestartEqualsAFreshRebuil
   ASSERT_TRUE(checkpoint.has_value());
   EXPECT_LT(*checkpoint, failing);
   // Exactly-once: the read model is the fold of the events up to its checkpoint, no more.
-  EXPECT_EQ(stored_balances(store_path()), expected_balances(store(), *checkpoint));
+  EXPECT_EQ(stored_model(), expected_balances(store(), *checkpoint));
 
   const Projection<Tx> fixed = ledger_projection();
-  auto again = run_sqlite_projection(store(), store_path(), fixed);
+  auto again = run_exactly_once(fixed);
   ES_ASSERT_OK(again);
   ASSERT_TRUE(again->wait_for(head(), kPatience)) << again->status().to_string();
   ES_ASSERT_OK(again->stop());
-  EXPECT_EQ(stored_balances(store_path()), fresh_rebuild());
+  EXPECT_EQ(stored_model(), fresh_rebuild());
 }
 
 TEST_P(RunnerTest, ARunnerStoppedMidCatchUpResumesAndEqualsAFreshRebuild) {
@@ -92,12 +87,11 @@ TEST_P(RunnerTest, ARunnerStoppedMidCatchUpResumesAndEqualsAFreshRebuild) {
   std::shared_future<void> resumed = resume.get_future().share();
   bool counted = false;
   // The first batch's progress callback holds the runner until the stop is requested.
-  auto running = run_sqlite_projection(store(), store_path(), ledger,
-                                       {.page_size = 50, .on_progress = [&](const auto&) {
-                                          if (std::exchange(counted, true)) return;
-                                          first_batch.count_down();
-                                          resumed.wait();
-                                        }});
+  auto running = run_exactly_once(ledger, {.page_size = 50, .on_progress = [&](const auto&) {
+                                             if (std::exchange(counted, true)) return;
+                                             first_batch.count_down();
+                                             resumed.wait();
+                                           }});
   ES_ASSERT_OK(running);
   first_batch.wait();
   running->request_stop();
@@ -106,29 +100,28 @@ TEST_P(RunnerTest, ARunnerStoppedMidCatchUpResumesAndEqualsAFreshRebuild) {
   const auto checkpoint = committed_checkpoint();
   ASSERT_TRUE(checkpoint.has_value());
   EXPECT_LT(*checkpoint, head()) << "stopped mid catch-up";
-  EXPECT_EQ(stored_balances(store_path()), expected_balances(store(), *checkpoint));
+  EXPECT_EQ(stored_model(), expected_balances(store(), *checkpoint));
 
-  auto again = run_sqlite_projection(store(), store_path(), ledger);
+  auto again = run_exactly_once(ledger);
   ES_ASSERT_OK(again);
   ASSERT_TRUE(again->wait_for(head(), kPatience)) << again->status().to_string();
   ES_ASSERT_OK(again->stop());
-  EXPECT_EQ(stored_balances(store_path()), fresh_rebuild());
+  EXPECT_EQ(stored_model(), fresh_rebuild());
 }
 
 TEST_P(RunnerTest, ARebuildClearsTheReadModelAndReplaysWithProgress) {
   append_ledger_events(store(), 400);
   const Projection<Tx> ledger = ledger_projection();
   {
-    auto running = run_sqlite_projection(store(), store_path(), ledger);
+    auto running = run_exactly_once(ledger);
     ES_ASSERT_OK(running);
     ASSERT_TRUE(running->wait_for(head(), kPatience));
   }
-  sqlite_query(store_path(), "UPDATE balances SET cents = 0");  // a read model gone wrong
+  exec_in(read_model(), "UPDATE balances SET cents = 0");  // a read model gone wrong
   std::vector<SubscriptionProgress> progress;
-  ES_ASSERT_OK(rebuild_sqlite_projection(
-      store(), store_path(), ledger,
-      {.page_size = 100, .on_progress = [&](const auto& p) { progress.push_back(p); }}));
-  EXPECT_EQ(stored_balances(store_path()), expected_balances(store(), head()));
+  ES_ASSERT_OK(rebuild_exactly_once(
+      ledger, {.page_size = 100, .on_progress = [&](const auto& p) { progress.push_back(p); }}));
+  EXPECT_EQ(stored_model(), expected_balances(store(), head()));
   ASSERT_GE(progress.size(), 2U);
   EXPECT_EQ(progress.back().delivered, head());
   EXPECT_LT(progress.front().delivered, progress.back().delivered);
@@ -137,7 +130,9 @@ TEST_P(RunnerTest, ARebuildClearsTheReadModelAndReplaysWithProgress) {
 TEST_P(RunnerTest, TxBindsEveryValueKindAndAFailedStatementFailsTheTransaction) {
   Projection<Tx> typed("typed");
   typed.on_start([](Tx& tx) -> Status {
-    ES_RETURN_IF_ERROR(tx.exec("CREATE TABLE IF NOT EXISTS kinds (i, d, s, n, o)"));
+    ES_RETURN_IF_ERROR(
+        tx.exec("CREATE TABLE IF NOT EXISTS kinds (i BIGINT, d DOUBLE PRECISION, s TEXT, n TEXT, o "
+                "BIGINT)"));
     ES_RETURN_IF_ERROR(tx.exec("DELETE FROM kinds"));
     ES_RETURN_IF_ERROR(tx.exec("INSERT INTO kinds VALUES (?1, ?2, ?3, ?4, ?5)", 42U, 2.5,
                                std::string("text"), nullptr, std::optional<int>()));
@@ -160,7 +155,7 @@ TEST_P(RunnerTest, TxBindsEveryValueKindAndAFailedStatementFailsTheTransaction) 
     return Status::ok();
   });
   {
-    auto running = run_sqlite_projection(store(), store_path(), typed);
+    auto running = run_exactly_once(typed);
     ES_ASSERT_OK(running);
   }
   Projection<Tx> broken("broken");
@@ -169,7 +164,7 @@ TEST_P(RunnerTest, TxBindsEveryValueKindAndAFailedStatementFailsTheTransaction) 
     (void)tx.exec("INSERT INTO kinds VALUES (?1, ?2, ?3, ?4, ?5)", 1);
     return Status::ok();
   });
-  auto refused = run_sqlite_projection(store(), store_path(), broken);
+  auto refused = run_exactly_once(broken);
   EXPECT_EQ(code_of(refused), StatusCode::kInvalidArgument);
 }
 
@@ -187,12 +182,12 @@ TEST_P(RunnerTest, TypedHandlersReadUpcastEvents) {
   Projection<Tx> ledger = ledger_projection();
   ledger.with_upcasters(&upcasters);
   EXPECT_TRUE(ledger.filter().empty()) << "an upcaster may rename: every event is read";
-  auto running = run_sqlite_projection(store(), store_path(), ledger);
+  auto running = run_exactly_once(ledger);
   ES_ASSERT_OK(running);
   ASSERT_TRUE(running->wait_for(head(), kPatience)) << running->status().to_string();
   ES_ASSERT_OK(running->stop());
   auto without_credits = expected_balances(store(), head());  // skips the Credit events
-  const auto stored = stored_balances(store_path());
+  const auto stored = stored_model();
   ASSERT_FALSE(stored.empty());
   const std::string account1 = "account-1=";
   for (std::size_t i = 0; i < stored.size(); ++i) {

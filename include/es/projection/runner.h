@@ -5,6 +5,8 @@
 //                          es::Tx and the checkpoint — commits in one transaction, so after any
 //                          crash the read model is exactly the fold of the events up to its
 //                          checkpoint. Batching many events per transaction is what makes it fast.
+//   run_postgres_projection the same with the read model in a PostgreSQL schema (normally the
+//                          store's own): one PostgreSQL transaction per batch.
 //   run_projection         at-least-once, for any other read model: the checkpoint is saved after
 //                          each batch, so a crash redelivers the events since the last save;
 //                          handlers must tolerate that (see es/projection/deduplicator.h).
@@ -32,6 +34,7 @@
 #include "es/projection/retry_policy.h"
 #include "es/projection/subscription.h"
 #include "es/projection/tx.h"
+#include "es/store/postgres_store.h"
 #include "es/store/sqlite_store.h"
 
 namespace es {
@@ -71,6 +74,20 @@ Status rebuild_sqlite_projection(EventStore& store, const std::string& path,
                                  const Projection<Tx>& projection,
                                  const ProjectionOptions& options = {},
                                  const SqliteOptions& sqlite = {});
+
+// Exactly-once: the read model and the checkpoint `projection.name()` in the schema
+// `postgres.schema` of the database at `conninfo` (created or migrated if needed), events from
+// `store`. Dead letters are not parked by this runner yet: options.dead_letters is refused with
+// kInvalidArgument.
+Result<Subscription> run_postgres_projection(EventStore& store, const std::string& conninfo,
+                                             const Projection<Tx>& projection,
+                                             const ProjectionOptions& options = {},
+                                             const PostgresOptions& postgres = {});
+// In one transaction: on_start, on_clear and the checkpoint removed; then replays to the head.
+Status rebuild_postgres_projection(EventStore& store, const std::string& conninfo,
+                                   const Projection<Tx>& projection,
+                                   const ProjectionOptions& options = {},
+                                   const PostgresOptions& postgres = {});
 
 // At-least-once, with the checkpoint `projection.name()` in `checkpoints`.
 Result<Subscription> run_projection(EventStore& store, CheckpointStore& checkpoints,

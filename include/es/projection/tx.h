@@ -1,15 +1,21 @@
 // Tx: the transaction an exactly-once projection's handlers write their read model through. It
-// is the SQLite transaction that also saves the projection's checkpoint, so the read-model
-// writes and the checkpoint commit together, once per batch of events (DESIGN §8).
+// is the database transaction (SQLite, or PostgreSQL under run_postgres_projection) that also
+// saves the projection's checkpoint, so the read-model writes and the checkpoint commit together,
+// once per batch of events (DESIGN §8).
 //
-// Values bind to ?1, ?2, … in order: integers as INTEGER, floating point as REAL, strings as
-// TEXT, nullptr and an empty std::optional as NULL. The first failing statement makes the whole
-// batch roll back (and the runner stop with that error), even when the handler ignores it.
+// Values bind to ?1, ?2, … in order — on PostgreSQL too, where ?N becomes $N (outside quotes and
+// comments) and $N is accepted as well. On SQLite integers bind as INTEGER, floating point as
+// REAL, strings as TEXT; on PostgreSQL each value is sent as text and takes the type the
+// statement gives its parameter (as a literal would), and rows are read as text (booleans read as
+// 1 / 0). nullptr and an empty std::optional are NULL. The first failing statement makes the
+// whole batch roll back (and the runner stop with that error), even when the handler ignores it.
+// Portable SQL qualifies a column that ON CONFLICT … DO UPDATE reads (balances.cents, not cents).
 //
 // Thread safety: used only by the runner's thread, during one handler call.
 //
 //   tx.exec("INSERT INTO balances (account, cents) VALUES (?1, ?2) ON CONFLICT (account) "
-//           "DO UPDATE SET cents = cents + excluded.cents", e.recorded.stream, e.event.cents);
+//           "DO UPDATE SET cents = balances.cents + excluded.cents", e.recorded.stream,
+//           e.event.cents);
 //   auto cents = tx.query_int("SELECT cents FROM balances WHERE account = ?1", "account-42");
 #pragma once
 

@@ -1,25 +1,9 @@
 #include "es/projection/checkpoint_store.h"
-#include "projection/checkpoint_conflict.h"
+#include "projection/postgres/checkpoint_table.h"
 #include "projection/postgres/session.h"
-#include "projection/stored_position.h"
 
 namespace es {
 namespace {
-
-// Positions are compared in their canonical text form, which is unique per position.
-const std::string kLoad = "SELECT position FROM checkpoints WHERE name = $1";
-const std::string kInsert =
-    "INSERT INTO checkpoints (name, position, updated_at) VALUES ($1, $2, $3) "
-    "ON CONFLICT (name) DO NOTHING RETURNING 1";
-const std::string kUpdate =
-    "UPDATE checkpoints SET position = $2, updated_at = $3 WHERE name = $1 AND position = $4 "
-    "RETURNING 1";
-const std::string kRemove = "DELETE FROM checkpoints WHERE name = $1";
-const std::string kList = "SELECT name, position, updated_at FROM checkpoints ORDER BY name";
-
-Result<Position> parse_stored(std::string_view text) {
-  return detail::parse_stored_position("checkpoints", text);
-}
 
 class PostgresCheckpointStore final : public CheckpointStore {
  public:
@@ -28,48 +12,22 @@ class PostgresCheckpointStore final : public CheckpointStore {
 
  protected:
   Result<std::optional<Position>> do_load(std::string_view name) override {
-    postgres::Params p;
-    auto r = session_->query(kLoad, p.text(name));
-    if (!r) return r.error();
-    if (r->rows() == 0) return std::optional<Position>();
-    auto position = parse_stored(r->field(0, 0));
-    if (!position) return position.error();
-    return std::optional<Position>(*position);
+    return session_->with(
+        [&](postgres::Connection& c) { return postgres::CheckpointTable(c).load(name); });
   }
-
   Status do_save(std::string_view name, const std::optional<Position>& expected,
                  Position next) override {
-    const std::string next_text = next.to_string();
-    const std::string expected_text = expected ? expected->to_string() : std::string();
-    postgres::Params p;
-    p.text(name).text(next_text).timestamptz(now());
-    if (expected) p.text(expected_text);
-    auto r = session_->query(expected ? kUpdate : kInsert, p);
-    if (!r) return r.error();
-    if (r->rows() == 1) return Status::ok();
-    auto actual = do_load(name);
-    if (!actual) return actual.error();
-    return detail::checkpoint_conflict(name, expected, *actual);
+    return session_->with([&](postgres::Connection& c) {
+      return postgres::CheckpointTable(c).save(name, expected, next);
+    });
   }
-
   Status do_remove(std::string_view name) override {
-    postgres::Params p;
-    auto r = session_->query(kRemove, p.text(name));
-    return r ? Status::ok() : r.error();
+    return session_->with(
+        [&](postgres::Connection& c) { return postgres::CheckpointTable(c).remove(name); });
   }
-
   Result<std::vector<Checkpoint>> do_list() override {
-    postgres::Params none;
-    auto r = session_->query(kList, none);
-    if (!r) return r.error();
-    std::vector<Checkpoint> out;
-    for (int i = 0; i < r->rows(); ++i) {
-      auto position = parse_stored(r->field(i, 1));
-      if (!position) return position.error();
-      out.push_back(
-          {std::string(r->field(i, 0)), *position, postgres::read_timestamptz(r->field(i, 2))});
-    }
-    return out;
+    return session_->with(
+        [&](postgres::Connection& c) { return postgres::CheckpointTable(c).list(); });
   }
 
  private:

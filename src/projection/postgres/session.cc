@@ -14,9 +14,7 @@ Result<std::unique_ptr<Session>> Session::open(const std::string& conninfo,
 }
 
 Result<PgResult> Session::query(const std::string& sql, Params& params) {
-  const std::lock_guard lock(mutex_);
-  ES_RETURN_IF_ERROR(conn_.ensure_healthy());
-  return conn_.query(sql, params);
+  return with([&](Connection& c) { return c.query(sql, params); });
 }
 
 }  // namespace es::postgres

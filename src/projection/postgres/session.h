@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "es/store/postgres_store.h"
 #include "store/postgres/connection.h"
@@ -22,6 +23,13 @@ class Session {
 
   // Runs `sql` with `params` (reconnecting first if the connection broke).
   Result<PgResult> query(const std::string& sql, Params& params);
+  // Calls `body` with the connection (healthy, or reconnected first); returns what it returns.
+  template <typename Body>
+  auto with(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    const std::lock_guard lock(mutex_);
+    ES_RETURN_IF_ERROR(conn_.ensure_healthy());
+    return body(conn_);
+  }
 
  private:
   explicit Session(Connection conn) : conn_(std::move(conn)) {}

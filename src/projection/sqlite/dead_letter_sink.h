@@ -12,7 +12,7 @@
 #include "projection/delivery_sink.h"
 #include "projection/sqlite/checkpoint_table.h"
 #include "projection/sqlite/dead_letter_table.h"
-#include "projection/sqlite/tx_impl.h"
+#include "projection/tx_impl.h"
 
 namespace es::sqlite {
 
