@@ -27,6 +27,34 @@ Result<std::vector<AppendResult>> EventStore::append(std::span<const AppendReque
   return results;
 }
 
+Result<std::vector<AppendResult>> EventStore::import(std::span<const ImportGroup> groups) {
+  for (const ImportGroup& group : groups) {
+    ES_RETURN_IF_ERROR(detail::validate_append(group.requests, limits_));
+    for (const AppendRequest& request : group.requests) {
+      const ExpectedVersion::Kind kind = request.expected.kind();
+      if (kind != ExpectedVersion::Kind::kExact && kind != ExpectedVersion::Kind::kNoStream) {
+        return Status::invalid_argument("import: stream '" + std::string(request.stream) +
+                                        "' needs an exact expected version");
+      }
+      for (const EventData& event : request.events) {
+        if (event.id.is_nil()) {
+          return Status::invalid_argument("import: an event of stream '" +
+                                          std::string(request.stream) + "' has no id");
+        }
+      }
+    }
+  }
+  auto results = do_import(groups);
+  if (results) notify_appended();
+  return results;
+}
+
+Result<std::vector<AppendResult>> EventStore::do_import(std::span<const ImportGroup> /*groups*/) {
+  return Status::invalid_argument(
+      "this store cannot import events with their recorded times (open the backend itself, "
+      "without --tenant or encryption)");
+}
+
 void EventStore::notify_appended() {
   // seq_cst pairs with the waiter's increment: either the waiter is counted here, or its head
   // read comes after this append's commit and sees it.

@@ -2,7 +2,6 @@
 // on a PostgreSQL URL, against the test server. ChildProcess runs the es binary here
 // (ES_APPEND_CHILD_PATH).
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 
 #include <nlohmann/json.hpp>
 
@@ -40,17 +39,8 @@ class PostgresCli : public ::testing::Test {
  protected:
   // Each test gets a database of its own: `es` opens the `public` schema of the URL's database.
   void SetUp() override {
-    const std::string server = test_pg_url();
-    ASSERT_FALSE(server.empty());
-    const std::string database = fresh_pg_schema();
-    PGconn* admin = PQconnectdb(server.c_str());
-    PGresult* created = PQexec(admin, ("CREATE DATABASE " + database).c_str());
-    const bool ok = PQresultStatus(created) == PGRES_COMMAND_OK;
-    const std::string error = PQerrorMessage(admin);
-    PQclear(created);
-    PQfinish(admin);
-    ASSERT_TRUE(ok) << "CREATE DATABASE: " << error;
-    url_ = server.substr(0, server.rfind('/') + 1) + database;
+    url_ = create_test_database();
+    ASSERT_FALSE(url_.empty());
     auto store = open_postgres(url_);
     ASSERT_TRUE(store.has_value()) << store.error().to_string();
     store_ = std::move(*store);

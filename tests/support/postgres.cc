@@ -1,6 +1,7 @@
 #include "support/postgres.h"
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <cstdlib>
 
@@ -24,6 +25,21 @@ std::string fresh_pg_schema() {
     if (c != '-') name += c;
   }
   return name;
+}
+
+std::string create_test_database() {
+  const std::string server = test_pg_url();
+  if (server.empty()) return "";
+  const std::string database = fresh_pg_schema();
+  PGconn* admin = PQconnectdb(server.c_str());
+  PGresult* created = PQexec(admin, ("CREATE DATABASE " + database).c_str());
+  const bool ok = PQresultStatus(created) == PGRES_COMMAND_OK;
+  const std::string error = PQerrorMessage(admin);
+  PQclear(created);
+  PQfinish(admin);
+  EXPECT_TRUE(ok) << "CREATE DATABASE: " << error;
+  if (!ok) return "";
+  return server.substr(0, server.rfind('/') + 1) + database;
 }
 
 std::unique_ptr<EventStore> open_test_postgres(PostgresOptions options) {

@@ -21,6 +21,10 @@ std::string test_pg_url();
 // A schema name no other test uses.
 std::string fresh_pg_schema();
 
+// The URL of a fresh database on the test server, for programs that open a URL's `public`
+// schema (the es CLI); "" (and the test failed) when it cannot be created.
+std::string create_test_database();
+
 // A store in a fresh schema, with `options` otherwise; null (and the test failed) when it cannot
 // be opened.
 std::unique_ptr<EventStore> open_test_postgres(PostgresOptions options = {});

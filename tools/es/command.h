@@ -31,5 +31,6 @@ void add_tail_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_projections_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_dlq_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_verify_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_migrate_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 
 }  // namespace es::cli

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   es::cli::add_projections_command(app, global, run);
   es::cli::add_dlq_command(app, global, run);
   es::cli::add_verify_command(app, global, run);
+  es::cli::add_migrate_command(app, global, run);
 
   try {
     app.parse(argc, argv);

@@ -30,6 +30,7 @@
 #include "es/core/limits.h"
 #include "es/core/result.h"
 #include "es/store/append.h"
+#include "es/store/import.h"
 #include "es/store/read.h"
 #include "es/store/stream_info.h"
 #include "es/store/verify.h"
@@ -55,6 +56,16 @@ class EventStore {
   Result<std::vector<AppendResult>> append(std::initializer_list<AppendRequest> batch) {
     return append(std::span<const AppendRequest>(batch.begin(), batch.size()));
   }
+
+  // For copying a store (es migrate), not for applications (es/store/import.h): appends each
+  // group in order as append() would, except that every event gets its group's recorded_at
+  // instead of the clock's. Requests that do not place their events exactly, or events without
+  // ids, are kInvalidArgument; re-importing what is already there is append's idempotent replay,
+  // so an interrupted copy is safe to resume. SQLite and PostgreSQL write the call in one
+  // transaction; the memory store group by group, so a failure may leave the groups before it.
+  // Positions are this store's own; the caller keeps recorded_at in the source's order. A store
+  // that cannot import (a tenant-scoped or encrypting handle) fails with kInvalidArgument.
+  Result<std::vector<AppendResult>> import(std::span<const ImportGroup> groups);
 
   // Events of one stream. An absent or soft-deleted stream reads as empty; a tombstoned one
   // fails with kStreamDeleted. Memory grows with max_count: prefer visit_stream for long streams.
@@ -122,6 +133,9 @@ class EventStore {
   // Hooks. Inputs are validated; `batch` is non-empty with distinct streams. Reads call `visitor`
   // for at most max_count events and stop early when it returns false.
   virtual Result<std::vector<AppendResult>> do_append(std::span<const AppendRequest> batch) = 0;
+  // import()'s hook: do_append of each group with its recorded_at; one result per request, in
+  // order. The default refuses.
+  virtual Result<std::vector<AppendResult>> do_import(std::span<const ImportGroup> groups);
   virtual Result<StreamCursor> do_read_stream(std::string_view stream,
                                               const ReadStreamOptions& options,
                                               const EventVisitor& visitor) = 0;

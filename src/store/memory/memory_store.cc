@@ -48,6 +48,21 @@ class MemoryStore final : public EventStore {
 
  protected:
   Result<std::vector<AppendResult>> do_append(std::span<const AppendRequest> batch) override {
+    return append_at(batch, std::nullopt);
+  }
+  Result<std::vector<AppendResult>> do_import(std::span<const ImportGroup> groups) override {
+    std::vector<AppendResult> results;
+    for (const ImportGroup& group : groups) {
+      auto appended = append_at(group.requests, group.recorded_at);
+      if (!appended) return appended.error();
+      results.insert(results.end(), appended->begin(), appended->end());
+    }
+    return results;
+  }
+
+  // Appends with the clock's time (never decreasing), or with `imported` when given.
+  Result<std::vector<AppendResult>> append_at(std::span<const AppendRequest> batch,
+                                              std::optional<Timestamp> imported) {
     std::unique_lock lock(mutex_);
     // Decide every request before writing any, so a failing batch writes nothing.
     std::vector<AppendResult> results(batch.size());
@@ -82,8 +97,8 @@ class MemoryStore final : public EventStore {
     if (replays > 0) {
       return Status::already_exists("batch repeats the event ids of some requests but not others");
     }
-    const Timestamp recorded_at = std::max(now(), last_recorded_at_);
-    last_recorded_at_ = recorded_at;
+    const Timestamp recorded_at = imported.value_or(std::max(now(), last_recorded_at_));
+    last_recorded_at_ = std::max(last_recorded_at_, recorded_at);
     for (std::size_t r = 0; r < batch.size(); ++r) {
       const AppendRequest& request = batch[r];
       MemoryStream& stream = streams_[std::string(request.stream)];

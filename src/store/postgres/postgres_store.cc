@@ -31,6 +31,12 @@ class PostgresStore final : public EventStore {
     if (appended->xid != 0) wait_until_visible(appended->xid);
     return std::move(appended->results);
   }
+  Result<std::vector<AppendResult>> do_import(std::span<const ImportGroup> groups) override {
+    auto imported = writer_->import(groups);
+    if (!imported) return imported.error();
+    if (imported->xid != 0) wait_until_visible(imported->xid);
+    return std::move(imported->results);
+  }
 
   Result<StreamCursor> do_read_stream(std::string_view stream, const ReadStreamOptions& options,
                                       const EventVisitor& visitor) override {

@@ -152,6 +152,27 @@ Result<Writer::Appended> Writer::append(std::span<const AppendRequest> batch) {
   return out;
 }
 
+Result<Writer::Appended> Writer::import(std::span<const ImportGroup> groups) {
+  Appended out;
+  // Only this job's events get the imported times: the group's other jobs keep the clock's.
+  const detail::GroupCommit::Job job = [&] {
+    const Timestamp clock = txn_recorded_at_;
+    Status status;
+    for (const ImportGroup& group : groups) {
+      Appended part;
+      txn_recorded_at_ = group.recorded_at;
+      status = apply_append(group.requests, part);
+      if (!status.is_ok()) break;
+      out.results.insert(out.results.end(), part.results.begin(), part.results.end());
+      if (part.xid != 0) out.xid = part.xid;
+    }
+    txn_recorded_at_ = clock;
+    return status;
+  };
+  ES_RETURN_IF_ERROR(group_.run(job));
+  return out;
+}
+
 Status Writer::apply_append(std::span<const AppendRequest> batch, Appended& out) {
   out.results.assign(batch.size(), AppendResult{});
   // One round trip: every stream's lock and row, and every stored id.

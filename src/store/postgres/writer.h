@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "es/store/append.h"
+#include "es/store/import.h"
 #include "es/store/postgres_store.h"
 #include "es/store/stream_info.h"
 #include "store/append_rules.h"
@@ -33,6 +34,8 @@ class Writer final : private detail::WriteTransaction {
     std::uint64_t xid = 0;
   };
   Result<Appended> append(std::span<const AppendRequest> batch);
+  // EventStore::import: each group appended with its recorded_at, all in one job.
+  Result<Appended> import(std::span<const ImportGroup> groups);
   Status delete_stream(std::string_view stream, ExpectedVersion expected, bool tombstone);
   Status set_retention(std::string_view stream, const Retention& retention);
 

@@ -20,6 +20,9 @@ class SqliteStore final : public EventStore {
   Result<std::vector<AppendResult>> do_append(std::span<const AppendRequest> batch) override {
     return writer_->append(batch);
   }
+  Result<std::vector<AppendResult>> do_import(std::span<const ImportGroup> groups) override {
+    return writer_->import(groups);
+  }
 
   Result<StreamCursor> do_read_stream(std::string_view stream, const ReadStreamOptions& options,
                                       const EventVisitor& visitor) override {

@@ -90,6 +90,26 @@ Result<std::vector<AppendResult>> Writer::append(std::span<const AppendRequest> 
   return results;
 }
 
+Result<std::vector<AppendResult>> Writer::import(std::span<const ImportGroup> groups) {
+  std::vector<AppendResult> results;
+  // Only this job's events get the imported times: the group's other jobs keep the clock's.
+  const detail::GroupCommit::Job job = [&] {
+    const std::int64_t clock = txn_recorded_at_;
+    Status status;
+    for (const ImportGroup& group : groups) {
+      std::vector<AppendResult> part;
+      txn_recorded_at_ = to_unix_micros(group.recorded_at);
+      status = apply_append(group.requests, part);
+      if (!status.is_ok()) break;
+      results.insert(results.end(), part.begin(), part.end());
+    }
+    txn_recorded_at_ = clock;
+    return status;
+  };
+  ES_RETURN_IF_ERROR(group_.run(job));
+  return results;
+}
+
 Result<detail::StreamRow> Writer::load_row(std::string_view stream) {
   StatementReset reset(select_stream_);
   select_stream_.bind(1, stream);

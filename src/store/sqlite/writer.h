@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "es/store/append.h"
+#include "es/store/import.h"
 #include "es/store/sqlite_store.h"
 #include "es/store/stream_info.h"
 #include "store/append_rules.h"
@@ -21,6 +22,8 @@ class Writer final : private detail::WriteTransaction {
                                               const SqliteOptions& options);
 
   Result<std::vector<AppendResult>> append(std::span<const AppendRequest> batch);
+  // EventStore::import: each group appended with its recorded_at, all in one job.
+  Result<std::vector<AppendResult>> import(std::span<const ImportGroup> groups);
   Status delete_stream(std::string_view stream, ExpectedVersion expected, bool tombstone);
   Status set_retention(std::string_view stream, const Retention& retention);
 
