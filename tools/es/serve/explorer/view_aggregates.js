@@ -47,6 +47,12 @@ async function render_list(main) {
   return null;
 }
 
+// The state is the aggregate's snapshot form, named after its C++ members: "balance_" reads
+// "balance".
+function display_name(key) {
+  return key.replace(/_$/, '');
+}
+
 function changed_keys(before, after) {
   const keys = new Set();
   for (const key of Object.keys(after || {})) {
@@ -62,7 +68,7 @@ function state_table(state, changed, version) {
     h('caption', { class: 'sr-only' }, `State after version ${version}`),
     h('tbody', {}, Object.entries(state).map(([key, value]) => h('tr',
       { class: changed.has(key) ? 'changed' : null, 'data-field': key },
-      h('th', { scope: 'row' }, key),
+      h('th', { scope: 'row' }, display_name(key)),
       h('td', { class: typeof value === 'number' ? 'num' : null }, cell_text(value)),
       h('td', { class: 'mark' }, changed.has(key) ? h('span', { class: 'badge changed' }, 'changed') : '')))));
 }

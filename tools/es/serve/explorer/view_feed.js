@@ -36,7 +36,7 @@ export async function render(main, route) {
   });
 
   const events = events_table('Live events', { show_stream: true });
-  const counter = h('span', { class: 'count' }, '0 events');
+  const counter = h('span', { class: 'count' }, 'No events yet');
   const empty = message('empty', from_start ? 'Waiting for events…'
     : 'Listening. New events appear here as they are appended.');
   main.append(page_header('Live feed', h('div', { class: 'actions' }, state, pause)),
@@ -56,7 +56,7 @@ export async function render(main, route) {
   let held = [];
   function show(event) {
     count += 1;
-    counter.textContent = `${count.toLocaleString()} events`;
+    counter.textContent = `${count.toLocaleString()} event${count === 1 ? '' : 's'}`;
     empty.hidden = true;
     const rows = event_rows(event, { show_stream: true });
     rows.classList.add('fresh');
