@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,12 @@ struct GlobalOptions {
   // --tenant T: the command acts for this tenant only (es/store/tenant_store.h); empty: the
   // whole store.
   std::string tenant;
+  // --keys PATH: the key store (SQLite file) of encrypted payloads; empty: none, reads show the
+  // stored envelopes. --master-key-file F: its master key (else ES_MASTER_KEY). --encrypt
+  // TYPE=FIELDS[@SUBJECT]: what appends encrypt (docs/cli.md "Encryption").
+  std::string keys;
+  std::string master_key_file;
+  std::vector<std::string> encrypt;
 };
 
 using Runner = std::function<int()>;
@@ -31,6 +38,8 @@ void add_tail_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_projections_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_dlq_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_verify_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_shred_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_keys_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_migrate_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 
 }  // namespace es::cli

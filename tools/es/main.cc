@@ -39,6 +39,16 @@ int main(int argc, char** argv) {
   app.add_option("--tenant", global.tenant,
                  "Act for this tenant only: appends create its streams, reads and listings show "
                  "nothing of other tenants'");
+  app.add_option("--keys", global.keys,
+                 "Key store (a SQLite file) of encrypted payloads: reads decrypt, shredded "
+                 "subjects read as erased (docs/security.md)");
+  app.add_option("--master-key-file", global.master_key_file,
+                 "The key store's master key (64 hex digits, base64 or 32 raw bytes); default: "
+                 "the ES_MASTER_KEY environment variable");
+  app.add_option("--encrypt", global.encrypt,
+                 "TYPE=FIELD[,FIELD...][@SUBJECT_FIELD]: appends and imports encrypt these data "
+                 "members of TYPE with the subject's key (subject: that member, else the stream); "
+                 "repeatable; needs --keys");
 
   es::cli::Runner run;
   es::cli::add_append_command(app, global, run);
@@ -53,6 +63,8 @@ int main(int argc, char** argv) {
   es::cli::add_projections_command(app, global, run);
   es::cli::add_dlq_command(app, global, run);
   es::cli::add_verify_command(app, global, run);
+  es::cli::add_shred_command(app, global, run);
+  es::cli::add_keys_command(app, global, run);
   es::cli::add_migrate_command(app, global, run);
 
   try {
