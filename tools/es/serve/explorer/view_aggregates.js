@@ -127,6 +127,7 @@ async function render_history(main, route) {
       if (j === i) b.setAttribute('aria-current', 'step');
       else b.removeAttribute('aria-current');
     });
+    keep_in_view(timeline.parentElement, buttons[i]);
     clear(applied,
       h('h2', { id: 'applied-title' }, 'Event applied'),
       h('dl', { class: 'facts' },
@@ -154,6 +155,15 @@ async function render_history(main, route) {
     go(moves[e.key]);
     return true;
   } };
+}
+
+// Scrolls the timeline (not the page) so that the current step is visible.
+function keep_in_view(box, item) {
+  const top = item.offsetTop;
+  const bottom = top + item.offsetHeight;
+  if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) {
+    box.scrollTop = top - (box.clientHeight - item.offsetHeight) / 2;
+  }
 }
 
 function short_type(type) {
