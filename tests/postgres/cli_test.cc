@@ -104,6 +104,39 @@ TEST_F(PostgresCli, DlqListsRetriesAndDiscardsParkedEvents) {
   EXPECT_EQ(es(url_, {"dlq", "discard", "mailer"}).status, 4) << "none left to discard";
 }
 
+TEST_F(PostgresCli, TheStoreCommandsWorkOnAUrl) {
+  const CliRun appended =
+      es(url_, {"append", "order-2", "test.Happened", R"({"n":1})", "--expected", "no-stream"});
+  ASSERT_EQ(appended.status, 0);
+  EXPECT_EQ(appended.lines.at(0)["version"], 1);
+  EXPECT_EQ(es(url_, {"append", "order-2", "test.Happened", "{}", "--expected", "5"}).status, 3)
+      << "a version conflict";
+  const CliRun read = es(url_, {"read", "order-1"});
+  ASSERT_EQ(read.status, 0);
+  EXPECT_EQ(read.lines.size(), 3U);
+  EXPECT_EQ(read.lines[0]["position"], appended_.first_position.to_string());
+  EXPECT_EQ(es(url_, {"read-all"}).lines.size(), 4U);
+  EXPECT_EQ(es(url_, {"streams"}).lines.size(), 2U);
+  const CliRun stats = es(url_, {"stats"});
+  ASSERT_EQ(stats.status, 0);
+  EXPECT_EQ(stats.lines.at(0)["backend"], "postgres");
+  EXPECT_EQ(stats.lines[0]["events"], 4);
+  EXPECT_EQ(es(url_, {"read", "absent-1"}).status, 4);
+  ASSERT_EQ(es(url_, {"delete", "order-2"}).status, 0);
+  ASSERT_EQ(es(url_, {"tombstone", "order-9"}).status, 0);
+  EXPECT_EQ(es(url_, {"append", "order-9", "test.Happened", "{}"}).status, 1)
+      << "a tombstoned stream takes no events";
+  ChildProcess verify({"--db", url_, "verify", "--json"});
+  verify.read_to_end();
+  EXPECT_EQ(verify.wait(), 0);
+  ASSERT_FALSE(verify.lines().empty());
+  EXPECT_EQ(json::parse(verify.lines().back())["intact"], true);
+
+  auto info = store_->stream_info("order-2");
+  ES_ASSERT_OK(info);
+  EXPECT_EQ(info->state, StreamState::kSoftDeleted);
+}
+
 TEST_F(PostgresCli, TailWithANameSavesItsCheckpointInTheDatabase) {
   ChildProcess tail({"--db", url_, "tail", "--name", "follower"});
   while (tail.complete_lines() < 3) {
