@@ -1,5 +1,6 @@
-// es_bench_appender: W7's other process. Appends pings to a stream of a SQLite store, one event
-// per append, while the benchmark's subscriber in the parent process measures the latency.
+// es_bench_appender: W7's other process. Appends pings to a stream of a store (SQLite or
+// PostgreSQL), one event per append, while the subscriber in the parent process measures the
+// latency.
 //
 //   es_bench_appender URL STREAM COUNT
 #include <cstdlib>

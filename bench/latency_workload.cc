@@ -1,6 +1,7 @@
 // W7: live latency, from just before append() is called to the subscriber's handler, over single
 // appends made back to back: first by a thread of this process, then by another process
-// (es_bench_appender) writing to the same SQLite file, which the subscriber notices by polling.
+// (es_bench_appender) writing to the same store — the SQLite file, which the subscriber notices
+// by polling its head, or the PostgreSQL database, where LISTEN/NOTIFY wakes it.
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -116,9 +117,9 @@ Status run_w7(RunContext& ctx) {
   report.extra["append_commit_p99_ms"] = rounded(percentile(commit_ms, 0.99), 3);
   report.extra["commit_to_handler_p50_ms"] = rounded(percentile(after_commit_ms, 0.5), 3);
   report.extra["commit_to_handler_p99_ms"] = rounded(percentile(after_commit_ms, 0.99), 3);
-  if (!ctx.path.empty()) {
+  if (!ctx.url.empty()) {
     Phase across =
-        measure(ctx.store, "w7-x", count, [&] { return spawn_appender(ctx.path, "w7-x", count); });
+        measure(ctx.store, "w7-x", count, [&] { return spawn_appender(ctx.url, "w7-x", count); });
     ctx.written += across.latencies_ms.size();
     report.verified = report.verified && across.status.is_ok() && across.in_order;
     add_percentiles(report, "cross_process", across);

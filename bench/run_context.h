@@ -36,6 +36,7 @@ struct RunContext {
   SnapshotStore& snapshots;  // the store's own (same file, or in memory)
   std::string backend;       // as StoreStats names it: "sqlite", "memory"
   std::string path;          // the store's SQLite file; empty for other backends
+  std::string url;           // what another process opens for the same store; empty for memory
   Baseline* baseline;        // the raw engine; null when the backend has none or it was turned off
   double scale;
   std::ostream& out;

@@ -111,6 +111,7 @@ Status run_workloads(const WorkloadOptions& options, std::ostream& out) {
                  .snapshots = **snapshots,
                  .backend = stats->backend,
                  .path = stats->backend == "sqlite" ? sqlite_path(options.db_url) : std::string(),
+                 .url = stats->backend == "memory" ? std::string() : options.db_url,
                  .baseline = baseline.get(),
                  .scale = options.scale,
                  .out = out};
