@@ -4,11 +4,14 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "es/core/uuid.h"
+#include "es/domain/json_codec.h"
 #include "es/store/postgres_store.h"
+#include "item_cart.h"
 
 namespace es::bench {
 namespace {
@@ -253,8 +256,61 @@ Result<Baseline::Scan> PostgresBaseline::scan_all(int page) {
   }
 }
 
-Result<Baseline::Projected> PostgresBaseline::project_all(int) {
-  return Status::unavailable("W6 has no PostgreSQL baseline yet");
+Result<Baseline::Projected> PostgresBaseline::project_all(int page) {
+  pg_conn* w = writer_.get();
+  const auto run_ok = [w](const std::string& name, const std::vector<std::string>& params) {
+    auto r = run(w, name, params);
+    return r ? Status::ok() : r.error();
+  };
+  for (const char* ddl :
+       {"CREATE TABLE IF NOT EXISTS w6_items (stream TEXT PRIMARY KEY, count BIGINT NOT NULL, "
+        "qty BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS w6_checkpoint (name TEXT PRIMARY KEY, xid BIGINT, seq BIGINT)",
+        "DELETE FROM w6_items", "DELETE FROM w6_checkpoint",
+        "INSERT INTO w6_checkpoint VALUES ('w6', 0, 0)"}) {
+    auto done = exec(w, ddl);
+    if (!done) return done.error();
+  }
+  ES_RETURN_IF_ERROR(prepare(w, "w6_upsert",
+                             "INSERT INTO w6_items (stream, count, qty) VALUES ($1, 1, $2) ON "
+                             "CONFLICT (stream) DO UPDATE SET count = w6_items.count + 1, qty = "
+                             "w6_items.qty + excluded.qty"));
+  ES_RETURN_IF_ERROR(
+      prepare(w, "w6_save", "UPDATE w6_checkpoint SET xid = $1, seq = $2 WHERE name = 'w6'"));
+  // As the library does: a page read on the read connection, then one write transaction per
+  // page holding a statement (one round trip) per ItemAdded and the checkpoint.
+  Projected out;
+  std::string xid = "0", seq = "0";
+  ItemAdded item;
+  for (int n = page; n == page;) {
+    auto rows = run(reader_.get(), "read_all", {xid, seq, std::to_string(page)});
+    if (!rows) return rows.error();
+    const PGresult* r = rows->get();
+    n = PQntuples(r);
+    if (n == 0) break;
+    ES_RETURN_IF_ERROR(run_ok("begin", {}));
+    for (int i = 0; i < n; ++i) {
+      if (std::string_view(PQgetvalue(r, i, 5), static_cast<std::size_t>(PQgetlength(r, i, 5))) !=
+          "ItemAdded") {
+        continue;
+      }
+      ES_RETURN_IF_ERROR(
+          json_decode({PQgetvalue(r, i, 7), static_cast<std::size_t>(PQgetlength(r, i, 7))}, item));
+      ES_RETURN_IF_ERROR(
+          run_ok("w6_upsert",
+                 {std::string(PQgetvalue(r, i, 3), static_cast<std::size_t>(PQgetlength(r, i, 3))),
+                  std::to_string(item.qty)}));
+    }
+    xid = std::to_string(int8_at(r, n - 1, 0));
+    seq = std::to_string(int8_at(r, n - 1, 1));
+    ES_RETURN_IF_ERROR(run_ok("w6_save", {xid, seq}));
+    ES_RETURN_IF_ERROR(run_ok("commit", {}));
+    out.events += static_cast<std::uint64_t>(n);
+  }
+  auto total = exec(w, "SELECT sum(count) FROM w6_items");
+  if (!total) return total.error();
+  out.count = std::strtoll(PQgetvalue(total->get(), 0, 0), nullptr, 10);
+  return out;
 }
 
 Result<std::int64_t> PostgresBaseline::event_count() {

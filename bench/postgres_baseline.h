@@ -35,7 +35,6 @@ class PostgresBaseline final : public Baseline {
   Status scan_stream(std::string_view stream, const RowVisitor& visit) override;
   Status scan_stream_payload(std::string_view stream, const RowVisitor& visit) override;
   Result<Scan> scan_all(int page) override;
-  // kUnavailable: W6 does not run on PostgreSQL yet.
   Result<Projected> project_all(int page) override;
   Result<std::int64_t> event_count() override;
   Result<std::int64_t> stream_version(std::string_view stream) override;
