@@ -14,6 +14,9 @@ Status run_w2(RunContext& ctx);   // batches of 100 to 2,000 new streams
 Status run_w5(RunContext& ctx);   // 4 and 16 concurrent writer threads
 Status run_w5c(RunContext& ctx);  // two writers racing on one stream, and the sequential checks
 
+// encryption_workload.cc
+Status run_w2e(RunContext& ctx);  // W2 plain and encrypted (2 fields), in the same run
+
 // read_workloads.cc
 Status run_w3(RunContext& ctx);  // load and fold one 10,000-event stream, 10 times
 Status run_w4(RunContext& ctx);  // read the whole store in global order, pages of 1,000

@@ -17,7 +17,7 @@ namespace {
 constexpr std::string_view kUsage =
     "usage: es_bench_runner --db URL --workload NAME[,NAME...] [--scale F] [--no-baseline]\n"
     "  URL   a new or empty store: PATH, sqlite:PATH, postgresql://... or memory:\n"
-    "  NAME  W1, W2, W3, W3s, W4, W5, W5c, W6, W7, WV or all (they run in that order)\n"
+    "  NAME  W1, W2, W2e, W3, W3s, W4, W5, W5c, W6, W7, WV or all (they run in that order)\n"
     "  F     multiplies every event count (0.1 for a smoke run); default 1\n";
 
 int usage(std::string_view problem) {

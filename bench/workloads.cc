@@ -22,9 +22,10 @@ struct Workload {
 };
 
 // The order BENCHMARKS.md runs them in, whatever order they were asked for.
-constexpr std::array<Workload, 10> kWorkloads = {{
+constexpr std::array<Workload, 11> kWorkloads = {{
     {"W1", run_w1},
     {"W2", run_w2},
+    {"W2e", run_w2e},
     {"W3", run_w3},
     {"W3s", run_w3s},
     {"W4", run_w4},
@@ -44,7 +45,7 @@ bool same_name(std::string_view a, std::string_view b) {
 
 Result<std::vector<const Workload*>> select(const std::vector<std::string>& names) {
   if (names.empty())
-    return Status::invalid_argument("no workload named: give W1..W7, W3s, W5c, WV or all");
+    return Status::invalid_argument("no workload named: give W1..W7, W2e, W3s, W5c, WV or all");
   std::vector<bool> chosen(kWorkloads.size(), false);
   for (const std::string& name : names) {
     if (same_name(name, "all")) {
@@ -55,7 +56,8 @@ Result<std::vector<const Workload*>> select(const std::vector<std::string>& name
                                  [&](const Workload& w) { return same_name(w.name, name); });
     if (it == kWorkloads.end()) {
       return Status::invalid_argument(fmt::format(
-          "unknown workload '{}': expected W1, W2, W3, W3s, W4, W5, W5c, W6, W7, WV or all", name));
+          "unknown workload '{}': expected W1, W2, W2e, W3, W3s, W4, W5, W5c, W6, W7, WV or all",
+          name));
     }
     chosen[static_cast<std::size_t>(it - kWorkloads.begin())] = true;
   }
