@@ -14,6 +14,7 @@
 #include "event_json.h"
 #include "exit_code.h"
 #include "open_store.h"
+#include "projection_lag.h"
 
 namespace es::cli {
 namespace {
@@ -22,21 +23,6 @@ struct DlqArgs {
   std::string name;
   std::string stream;  // empty: every stream
 };
-
-Json letter_json(const DeadLetter& letter) {
-  Json out;
-  out["subscription"] = letter.subscription;
-  out["stream"] = letter.stream;
-  out["version"] = letter.version;
-  out["position"] = letter.position.to_string();
-  out["event_id"] = letter.event_id.to_string();
-  out["type"] = letter.type;
-  out["error"] = letter.error;
-  out["attempts"] = letter.attempts;
-  out["redeliver"] = letter.redeliver;
-  out["parked_at"] = format_time(letter.parked_at);
-  return out;
-}
 
 int print(const Json& value) {
   if (!write_line(std::cout, value) || !std::cout.flush()) {
@@ -52,7 +38,7 @@ int run_list(const DlqArgs& args, const GlobalOptions& global) {
   auto parked = (*letters)->list(args.name);
   if (!parked) return report(parked.error());
   for (const DeadLetter& letter : *parked) {
-    if (!write_line(std::cout, letter_json(letter))) {
+    if (!write_line(std::cout, dead_letter_json(letter))) {
       return report(Status::unavailable("cannot write to stdout"));
     }
   }

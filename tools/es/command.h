@@ -41,5 +41,6 @@ void add_verify_command(CLI::App& app, const GlobalOptions& global, Runner& run)
 void add_shred_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_keys_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_migrate_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_serve_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 
 }  // namespace es::cli

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   es::cli::add_shred_command(app, global, run);
   es::cli::add_keys_command(app, global, run);
   es::cli::add_migrate_command(app, global, run);
+  es::cli::add_serve_command(app, global, run);
 
   try {
     app.parse(argc, argv);

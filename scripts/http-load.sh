@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A bounded load test of `es serve` on loopback (docs/benchmarks.md, HTTP section): single-event
+# appends over keep-alive, then stream reads, with wrk; prints requests/s and the latency
+# percentiles (wrk --latency) of each phase.
+#
+#   scripts/http-load.sh build/release-serve/tools/es/es [SECONDS] [CONNECTIONS] [THREADS]
+#
+# The store is a fresh SQLite file in a temporary directory (synchronous=FULL: every
+# acknowledged append is durable; concurrent appends share fsyncs through group commit). The
+# server and wrk run on 127.0.0.1 only; the server is stopped by its pid at the end.
+set -euo pipefail
+
+ES=$(realpath "${1:?usage: http-load.sh PATH/TO/es [SECONDS] [CONNECTIONS] [WRK_THREADS]}")
+SECONDS_PER_PHASE=${2:-10}
+CONNECTIONS=${3:-64}
+WRK_THREADS=${4:-2}
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v wrk >/dev/null || { echo "http-load: wrk not found (scripts/install-deps.sh)" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+  if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Worker threads: one per connection, plus a few for the odd extra connection.
+"$ES" --db "$WORK/events.db" serve --port 0 --threads $((CONNECTIONS + 8)) >"$WORK/ready" 2>"$WORK/server.err" &
+SERVER_PID=$!
+for _ in $(seq 100); do
+  [[ -s $WORK/ready ]] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.err" >&2; exit 1; }
+  sleep 0.1
+done
+PORT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$WORK/ready")
+URL=http://127.0.0.1:$PORT
+
+echo "== appends: POST /api/streams/load-N, one event each, ${CONNECTIONS} connections, ${SECONDS_PER_PHASE}s"
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_PHASE}s" --latency -s "$HERE/http-load/append.lua" "$URL"
+echo "== reads: GET /api/streams/load-N?limit=20, ${CONNECTIONS} connections, ${SECONDS_PER_PHASE}s"
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_PHASE}s" --latency -s "$HERE/http-load/read.lua" "$URL"
+echo "== store after the run"
+curl -s "$URL/api/stats"; echo

@@ -1,0 +1,180 @@
+// POST /api/streams/{stream} and POST /api/batch: appends with an expected version, idempotent
+// event ids and atomic multi-stream batches. Every event of a request is checked before anything
+// is written: a refused request changes nothing.
+#include <fmt/format.h>
+
+#include <array>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "api.h"
+#include "input_event.h"
+
+namespace es::serve {
+namespace {
+
+// Keys of an NDJSON input line that an HTTP event must not carry: the request says them.
+constexpr std::array<std::string_view, 6> kRequestKeys = {"stream", "expected", "version",
+                                                          "tenant", "position", "recorded_at"};
+
+struct StreamAppend {
+  std::string stream;
+  ExpectedVersion expected = ExpectedVersion::any();
+  std::vector<EventData> events;
+};
+
+// "any", "no_stream" (or "no-stream"), "exists" (or "stream_exists"), or a version N >= 0.
+Result<ExpectedVersion> parse_expected(const Json* value, std::string_view where) {
+  if (value == nullptr) return ExpectedVersion::any();
+  if (value->is_number_unsigned()) {
+    return ExpectedVersion::exact(static_cast<std::int64_t>(value->get<std::uint64_t>()));
+  }
+  if (value->is_string()) {
+    std::string text = value->get<std::string>();
+    if (text == "no_stream") text = "no-stream";
+    if (text == "stream_exists") text = "exists";
+    if (auto parsed = ExpectedVersion::parse(text)) return *parsed;
+  }
+  return Status::invalid_argument(fmt::format(
+      "{}\"expected\" must be \"any\", \"no_stream\", \"exists\" or a version >= 0", where));
+}
+
+// Fills `out` from {"expected"?, "events": [...]}; `budget` is the events the request may still
+// carry. On too many events, `too_many` is set.
+Status parse_stream_append(const Json& body, std::string_view where, std::size_t& budget,
+                           bool& too_many, StreamAppend& out) {
+  const auto expected_it = body.find("expected");
+  auto expected = parse_expected(expected_it == body.end() ? nullptr : &*expected_it, where);
+  if (!expected) return expected.error();
+  out.expected = *expected;
+  const auto events = body.find("events");
+  if (events == body.end() || !events->is_array() || events->empty()) {
+    return Status::invalid_argument(fmt::format("{}\"events\" must be a non-empty array", where));
+  }
+  if (events->size() > budget) {
+    too_many = true;
+    return Status::invalid_argument("too many events");
+  }
+  budget -= events->size();
+  for (std::size_t i = 0; i < events->size(); ++i) {
+    const Json& event = (*events)[i];
+    const std::string at = fmt::format("{}events[{}]", where, i);
+    if (!event.is_object()) {
+      return Status::invalid_argument(fmt::format("{}: an event must be a JSON object", at));
+    }
+    for (const std::string_view key : kRequestKeys) {
+      if (event.contains(std::string(key))) {
+        return Status::invalid_argument(
+            fmt::format("{}: \"{}\" is not a field of an appended event", at, key));
+      }
+    }
+    auto parsed = cli::parse_input_event(cli::dump(event), at);
+    if (!parsed) return parsed.error();
+    out.events.push_back(std::move(parsed->event));
+  }
+  return Status::ok();
+}
+
+Json result_json(const StreamAppend& request, const AppendResult& result) {
+  Json out = Json::object();
+  out["stream"] = request.stream;
+  out["first_version"] = result.first_version;
+  out["last_version"] = result.last_version;
+  out["first_position"] = result.first_position.to_string();
+  out["position"] = result.last_position.to_string();
+  return out;
+}
+
+// Appends `requests` atomically and answers with one result per request (`batch`: in a list).
+void append_and_respond(Api& api, Call& call, httplib::Response& res,
+                        const std::vector<StreamAppend>& requests, bool batch) {
+  std::vector<AppendRequest> appends;
+  std::uint64_t events = 0;
+  for (const StreamAppend& r : requests) {
+    appends.push_back({.stream = r.stream, .expected = r.expected, .events = r.events});
+    events += r.events.size();
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto results = call.store.append(appends);
+  if (!results) {
+    if (results.error().code() == StatusCode::kConflict) api.metrics.append_conflict();
+    return send_error(res, results.error());
+  }
+  api.metrics.append_done(std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - started),
+                          events);
+  if (!batch) return send_json(res, result_json(requests[0], (*results)[0]));
+  Json list = Json::array();
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    list.push_back(result_json(requests[i], (*results)[i]));
+  }
+  send_json(res, Json{{"results", std::move(list)}});
+}
+
+// The request body as a JSON object; nullopt once an error was sent.
+std::optional<Json> object_body(const httplib::Request& req, httplib::Response& res) {
+  auto body = cli::parse_json(req.body, "body");
+  if (!body) {
+    send_error(res, body.error());
+    return std::nullopt;
+  }
+  if (!body->is_object()) {
+    send_error(res, 400, "invalid_argument", "the body must be a JSON object");
+    return std::nullopt;
+  }
+  return std::move(*body);
+}
+
+void send_parse_error(const Api& api, httplib::Response& res, const Status& status, bool too_many) {
+  if (!too_many) return send_error(res, status);
+  send_error(res, 413, "too_large",
+             fmt::format("a request may carry at most {} events (--max-events)",
+                         api.options.max_events_per_request));
+}
+
+}  // namespace
+
+void add_write_routes(Api& api, httplib::Server& server) {
+  add_route(api, server, Method::kPost, R"(/api/streams/(.+))", Role::kWrite, false,
+            [&api](const httplib::Request& req, httplib::Response& res, Call& call) {
+              auto body = object_body(req, res);
+              if (!body) return;
+              std::vector<StreamAppend> requests(1);
+              requests[0].stream = req.matches[1].str();
+              std::size_t budget = api.options.max_events_per_request;
+              bool too_many = false;
+              const Status s = parse_stream_append(*body, "", budget, too_many, requests[0]);
+              if (!s.is_ok()) return send_parse_error(api, res, s, too_many);
+              append_and_respond(api, call, res, requests, /*batch=*/false);
+            });
+
+  add_route(api, server, Method::kPost, "/api/batch", Role::kWrite, false,
+            [&api](const httplib::Request& req, httplib::Response& res, Call& call) {
+              auto body = object_body(req, res);
+              if (!body) return;
+              const auto appends = body->find("appends");
+              if (appends == body->end() || !appends->is_array() || appends->empty()) {
+                return send_error(res, 400, "invalid_argument",
+                                  "\"appends\" must be a non-empty array");
+              }
+              std::vector<StreamAppend> requests(appends->size());
+              std::size_t budget = api.options.max_events_per_request;
+              bool too_many = false;
+              for (std::size_t i = 0; i < appends->size(); ++i) {
+                const Json& entry = (*appends)[i];
+                const std::string where = fmt::format("appends[{}].", i);
+                const auto stream = entry.is_object() ? entry.find("stream") : entry.end();
+                if (!entry.is_object() || stream == entry.end() || !stream->is_string()) {
+                  return send_error(res, 400, "invalid_argument",
+                                    fmt::format("{}stream must be a string", where));
+                }
+                requests[i].stream = stream->get<std::string>();
+                const Status s = parse_stream_append(entry, where, budget, too_many, requests[i]);
+                if (!s.is_ok()) return send_parse_error(api, res, s, too_many);
+              }
+              append_and_respond(api, call, res, requests, /*batch=*/true);
+            });
+}
+
+}  // namespace es::serve

@@ -1,0 +1,52 @@
+// `es serve`: the HTTP JSON API over one store, with Server-Sent Events subscriptions, bearer
+// tokens, limits, /metrics and /openapi.json (docs/http.md has the routes and their shapes).
+//
+// Thread safety: start() and stop() from one thread; requests are served by a pool of
+// `threads` workers. stop() ends open subscriptions and waits for the workers.
+//
+//   auto server = es::serve::Server::open({.db = "events.db", .port = 0});
+//   if (!server || !(*server)->start().is_ok()) return 1;
+//   std::cout << (*server)->port();
+//   (*server)->stop();
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "es/core/result.h"
+
+namespace es::serve {
+
+struct ServeOptions {
+  std::string db = "./events.db";  // the store, as --db names it (es::open)
+  std::string bind = "127.0.0.1";  // listen address
+  int port = 2113;                 // 0: any free port (see Server::port())
+  std::string tokens;              // token file (auth.h); empty: no authentication
+  // Worker threads: each keep-alive connection and each subscription holds one while open.
+  std::size_t threads = 64;
+  std::size_t max_body_bytes = std::size_t{8} << 20;  // larger bodies: 413 too_large
+  std::size_t max_events_per_request = 1000;          // more events: 413 too_large
+};
+
+class Server {
+ public:
+  // Opens the store (created if absent), its checkpoints and dead letters, and the token file.
+  static Result<std::unique_ptr<Server>> open(const ServeOptions& options);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  ~Server();  // stops
+
+  // Binds and serves on a thread of its own; kUnavailable when the address cannot be bound.
+  Status start();
+  // The bound port (the chosen one when options.port was 0); 0 before start().
+  [[nodiscard]] int port() const;
+  void stop();
+
+ private:
+  struct State;
+  explicit Server(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace es::serve
