@@ -38,6 +38,8 @@ void add_tail_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_projections_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_dlq_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_verify_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_relay_command(CLI::App& app, const GlobalOptions& global, Runner& run);
+void add_consume_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_shred_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_keys_command(CLI::App& app, const GlobalOptions& global, Runner& run);
 void add_migrate_command(CLI::App& app, const GlobalOptions& global, Runner& run);

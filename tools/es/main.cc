@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   es::cli::add_projections_command(app, global, run);
   es::cli::add_dlq_command(app, global, run);
   es::cli::add_verify_command(app, global, run);
+  es::cli::add_relay_command(app, global, run);
+  es::cli::add_consume_command(app, global, run);
   es::cli::add_shred_command(app, global, run);
   es::cli::add_keys_command(app, global, run);
   es::cli::add_migrate_command(app, global, run);

@@ -16,6 +16,15 @@ std::string reply_text(const redisReply& reply) {
   return std::string(reply.str == nullptr ? "" : reply.str, reply.len);
 }
 
+bool is_transient_error(const redisReply& reply) {
+  if (reply.type != REDIS_REPLY_ERROR) return false;
+  const std::string text = reply_text(reply);
+  for (std::string_view prefix : {"LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN"}) {
+    if (text.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 Status RedisConnection::connect(std::chrono::milliseconds timeout) {
   if (context_) {
     if (redisSetTimeout(context_.get(), to_timeval(timeout)) != REDIS_OK) {

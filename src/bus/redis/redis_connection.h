@@ -54,5 +54,8 @@ class RedisConnection {
 
 // The text of an error or status reply.
 std::string reply_text(const redisReply& reply);
+// Whether an error reply means "not now" (the server is loading its data after a restart, busy
+// with a script, …): worth retrying like a lost connection.
+bool is_transient_error(const redisReply& reply);
 
 }  // namespace es::detail

@@ -32,8 +32,11 @@ class RedisPublisher final : public Publisher {
       auto reply = connection_.reply();
       if (!reply) return reply.error();
       if ((*reply)->type == REDIS_REPLY_ERROR && first_error.is_ok()) {
-        // Redis refused an entry (out of memory, a key of another type): not worth retrying.
-        first_error = Status::internal(
+        // Redis refused an entry: "not now" (loading after a restart) is retried, anything else
+        // (out of memory, a key of another type) is not worth it.
+        first_error = Status(
+            detail::is_transient_error(**reply) ? StatusCode::kUnavailable : StatusCode::kInternal,
+
             fmt::format("redis XADD to '{}' failed for event {}: {}", connection_.url().target,
                         events[i].id.to_string(), detail::reply_text(**reply)));
       }

@@ -20,16 +20,10 @@ class RedisReceiver final : public Receiver {
   Result<std::vector<RecordedEvent>> do_fetch(std::size_t max_count,
                                               std::chrono::milliseconds wait) override {
     ES_RETURN_IF_ERROR(ready(kTimeout + wait));
-    const std::string count = std::to_string(max_count);
-    const std::string block = std::to_string(wait.count());
-    // First what this member fetched before and never acknowledged, then new entries.
-    std::vector<std::string_view> args = {"XREADGROUP", "GROUP", name_, name_, "COUNT", count};
-    if (!pending_) args.insert(args.end(), {"BLOCK", block});
-    args.insert(args.end(), {"STREAMS", connection_.url().target, pending_ ? *pending_ : ">"});
-    auto reply = connection_.command(args);
-    if (!reply) return reply.error();
-    std::vector<RecordedEvent> events;
-    ES_RETURN_IF_ERROR(parse(**reply, events));
+    const bool was_pending = pending_.has_value();
+    auto events = read(max_count, wait);
+    // The pending entries are done: go on with new ones at once.
+    if (events && events->empty() && was_pending && !pending_) events = read(max_count, wait);
     return events;
   }
 
@@ -50,6 +44,21 @@ class RedisReceiver final : public Receiver {
   }
 
  private:
+  // First what this member fetched before and never acknowledged, then new entries (blocking).
+  Result<std::vector<RecordedEvent>> read(std::size_t max_count, std::chrono::milliseconds wait) {
+    const std::string count = std::to_string(max_count);
+    const std::string block = std::to_string(wait.count());
+    const std::string cursor = pending_.value_or(">");
+    std::vector<std::string_view> args = {"XREADGROUP", "GROUP", name_, name_, "COUNT", count};
+    if (!pending_) args.insert(args.end(), {"BLOCK", block});
+    args.insert(args.end(), {"STREAMS", connection_.url().target, cursor});
+    auto reply = connection_.command(args);
+    if (!reply) return reply.error();
+    std::vector<RecordedEvent> events;
+    ES_RETURN_IF_ERROR(parse(**reply, events));
+    return events;
+  }
+
   // Connected, with the group created; after a reconnect, pending entries are read first.
   Status ready(std::chrono::milliseconds timeout) {
     if (!connection_.connected()) {
@@ -71,6 +80,9 @@ class RedisReceiver final : public Receiver {
 
   Status refused(std::string_view command, const redisReply& reply) {
     const std::string text = detail::reply_text(reply);
+    if (detail::is_transient_error(reply)) {
+      return Status::unavailable(fmt::format("redis {}: {}", command, text));
+    }
     if (text.starts_with("NOGROUP")) {
       // The server lost the group (restarted without its data): create it again and retry.
       group_ready_ = false;
