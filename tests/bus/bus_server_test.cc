@@ -254,7 +254,11 @@ TEST_P(BusServerTest, TheRelayAndTheConsumerRideOutAServerRestart) {
 
   ASSERT_TRUE(testing::stop_bus_server(kScheme));
   const Position during = fill(*store, 20, 100, "during");
-  while (relay->progress().retries == 0) ASSERT_TRUE(relay->running());
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (relay->progress().retries == 0) {
+    ASSERT_TRUE(relay->running());
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the relay never noticed the outage";
+  }
   EXPECT_FALSE(relay->progress().last_error.empty());
   EXPECT_LT(*checkpoints->load("r"), std::optional<Position>(during));
   ASSERT_TRUE(testing::start_bus_server(kScheme));
