@@ -13,10 +13,11 @@
 //   kErasedMember = {"key":KEY_ID,"fields":[NAMES]} in their place. The stored bytes do not change,
 //   so the hash chain and verify() stay clean.
 // - An encrypted event's version must be known before it is stored. exact(n) is passed through;
-//   any, no_stream and stream_exists are checked against stream_info() and sent as exact(version),
-//   re-encrypted and retried when another writer got in between. So an idempotent retry of an
-//   encrypted append is recognised only under exact(n), n >= 1; under the other kinds it fails
-//   with kConflict or kAlreadyExists and writes nothing.
+//   any, no_stream and stream_exists are checked against stream_info() and sent as
+//   exact(version), re-encrypted and retried when a writer in another process got in between
+//   (such appends through one handle go one at a time). So an idempotent retry of an encrypted
+//   append is recognised only under exact(n), n >= 1; under the other kinds it fails with
+//   kConflict or kAlreadyExists and writes nothing.
 //
 // Thread safety: as the underlying store; the stores borrowed must outlive the handle.
 //

@@ -1,3 +1,6 @@
+#include <fmt/format.h>
+
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +65,10 @@ class EncryptingStore final : public EventStore {
  protected:
   Result<std::vector<AppendResult>> do_append(std::span<const AppendRequest> batch) override {
     if (!any_encrypted(batch)) return inner_.append(batch);
+    // Appends whose version this handle pins go one at a time, so writers in this process never
+    // make each other re-seal; retries are left for writers in other processes.
+    std::unique_lock<std::mutex> pinning(pin_mutex_, std::defer_lock);
+    if (needs_pinning(batch)) pinning.lock();
     for (int attempt = 1;; ++attempt) {
       std::vector<SealedRequest> sealed(batch.size());
       for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -141,6 +148,17 @@ class EncryptingStore final : public EventStore {
 
   bool any_encrypted(std::span<const AppendRequest> batch) const {
     for (const AppendRequest& request : batch) {
+      for (const EventData& event : request.events) {
+        if (rule_of(event.type) != nullptr) return true;
+      }
+    }
+    return false;
+  }
+
+  // Whether a request has encrypted events and an expected version other than exact(n).
+  bool needs_pinning(std::span<const AppendRequest> batch) const {
+    for (const AppendRequest& request : batch) {
+      if (request.expected.kind() == ExpectedVersion::Kind::kExact) continue;
       for (const EventData& event : request.events) {
         if (rule_of(event.type) != nullptr) return true;
       }
@@ -289,6 +307,7 @@ class EncryptingStore final : public EventStore {
   KeyStore& keys_;
   const std::unique_ptr<KeyStore> owned_keys_;  // null when borrowed
   const EncryptionPolicy policy_;
+  std::mutex pin_mutex_;  // held by appends whose versions this handle pins
 };
 
 Status validate(const EncryptionPolicy& policy) {
@@ -297,7 +316,7 @@ Status validate(const EncryptionPolicy& policy) {
     if (rule.fields.empty()) return Status::invalid_argument(at + "names no field to encrypt");
     for (const std::string& name : rule.fields) {
       if (name == kEncryptedMember || name == kErasedMember) {
-        return Status::invalid_argument(at + "field '" + name + "' is reserved");
+        return Status::invalid_argument(fmt::format("{}field '{}' is reserved", at, name));
       }
     }
   }

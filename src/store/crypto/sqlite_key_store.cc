@@ -15,7 +15,6 @@ namespace {
 
 using sqlite::Connection;
 using sqlite::Statement;
-using sqlite::StatementReset;
 
 constexpr int kBusyTimeoutMs = 10000;
 
