@@ -116,7 +116,7 @@ class Relay::Impl {
   std::optional<Subscription> subscription_;  // last: stopped before the members it uses go
 };
 
-Result<Relay> Relay::start(EventStore& store, Publisher& publisher, RelayOptions options) {
+Result<Relay> Relay::start(EventStore& store, Publisher& publisher, const RelayOptions& options) {
   if (options.name.empty() || options.checkpoints == nullptr) {
     return Status::invalid_argument("a relay needs a name and a checkpoint store");
   }

@@ -60,7 +60,7 @@ class Relay {
  public:
   // Fails on bad options or when the checkpoint cannot be loaded; later errors stop the relay
   // and show in status().
-  static Result<Relay> start(EventStore& store, Publisher& publisher, RelayOptions options);
+  static Result<Relay> start(EventStore& store, Publisher& publisher, const RelayOptions& options);
 
   Relay(Relay&&) noexcept;
   Relay& operator=(Relay&&) noexcept;
