@@ -99,7 +99,7 @@ namespace detail {
 // What the repository may do to an aggregate that its users may not.
 struct AggregateAccess {
   template <typename A>
-  static void set_id(A& a, std::string id) {
+  static void set_id(A& a, std::string&& id) {
     a.id_ = std::move(id);
   }
   template <typename A>

@@ -56,7 +56,7 @@ class AggregateViews {
 // The view of aggregate A (either style, es/domain/aggregate_traits.h) with a snapshottable
 // state; `upcasters` may be null.
 template <typename A>
-AggregateView aggregate_view(std::string name, std::shared_ptr<const Upcasters> upcasters) {
+AggregateView aggregate_view(std::string name, const std::shared_ptr<const Upcasters>& upcasters) {
   using Traits = AggregateTraits<A>;
   using Events = EventSet<typename Traits::EventVariant>;
   AggregateView view{std::move(name), std::string(Traits::kCategory), {}};
