@@ -19,15 +19,10 @@
 #include "sqlite/child_process.h"
 #include "sqlite/raw_sqlite.h"
 #include "support/events.h"
+#include "support/happened.h"
 #include "support/temp_dir.h"
 
 namespace es {
-
-// The payload of testing::make_events.
-struct Happened {
-  std::int64_t n = 0;
-};
-ES_EVENT(Happened, "test.Happened", 1, n)
 
 namespace {
 

@@ -13,14 +13,9 @@
 #include "es/projection/runner.h"
 #include "es/store/memory_store.h"
 #include "support/events.h"
+#include "support/happened.h"
 
 namespace es {
-
-// The payload of testing::make_events.
-struct Happened {
-  std::int64_t n = 0;
-};
-ES_EVENT(Happened, "test.Happened", 1, n)
 
 namespace {
 
