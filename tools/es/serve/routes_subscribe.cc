@@ -21,7 +21,7 @@ constexpr std::uint64_t kPageSize = 100;
 constexpr std::chrono::milliseconds kKeepAlive{10'000};
 
 struct Subscription {
-  EventStore* store;
+  EventStore* store = nullptr;
   ReadAllOptions options;
 };
 
