@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "store/chain_scan.h"
 
 namespace es::detail {
@@ -40,6 +42,19 @@ TEST(HashChain, MatchesTheDocumentedFormat) {
   EXPECT_EQ(to_hex(h1), "92c721ff6124d7f3ff550577e6f99d69336e3994717a1a8d7b375b27feaf852e");
   const ChainHash h2 = chain_hash(h1, second_event());
   EXPECT_EQ(to_hex(h2), "095d758faada55d46daee73eda698ecfe2e2816fb889f02be57c95b44eae73ba");
+}
+
+// Fields longer than the encoder's buffer, and ones that end past it, hash as the format says.
+TEST(HashChain, LargeFieldsMatchTheDocumentedFormat) {
+  const std::string data = R"({"note":")" + std::string(990, 'x') + R"("})";
+  const std::string metadata = R"({"actor":")" + std::string(288, 'a') + R"("})";
+  const std::string tenant(511, 't');
+  ChainFields large = second_event();
+  large.data = data;
+  large.metadata = metadata;
+  large.tenant = tenant;
+  const ChainHash h = chain_hash(chain_hash(kChainStart, first_event()), large);
+  EXPECT_EQ(to_hex(h), "d734bb72898798f1063990bcfb6bddbe7e35cf1dc193b3caa14741dac5b7c75a");
 }
 
 TEST(HashChain, TheDigestMatchesTheDocumentedFormat) {

@@ -52,13 +52,15 @@ Status scan_rows(Connection& conn, std::string_view stream, detail::ChainFeed& s
   int head_rc = heads->step();
   int event_rc = events->step();
   while (head_rc == SQLITE_ROW || event_rc == SQLITE_ROW) {
-    // A stream's row goes before its events.
+    // A stream's row goes before its events; an event row's columns are read once.
+    const detail::ChainFields fields =
+        event_rc == SQLITE_ROW ? chain_fields_of(*events) : detail::ChainFields{};
     if (head_rc == SQLITE_ROW &&
-        (event_rc != SQLITE_ROW || heads->column_text(0) <= events->column_text(0))) {
+        (event_rc != SQLITE_ROW || heads->column_text(0) <= fields.stream)) {
       scan.head(heads->column_text(0), heads->column_int(1), heads->column_blob(2));
       head_rc = heads->step();
     } else {
-      scan.event(chain_fields_of(*events), events->column_blob(kHashColumn));
+      scan.event(fields, events->column_blob(kHashColumn));
       event_rc = events->step();
     }
   }
