@@ -211,14 +211,15 @@ class EncryptingStore final : public EventStore {
 
   Result<EventData> seal_event(std::string_view stream, std::int64_t version,
                                const EventData& event, const EncryptedType& rule) {
-    const std::string at = "stream '" + std::string(stream) + "', type '" + event.type + "': ";
+    // Built only for an error: every encrypted event passes here.
+    auto at = [&] { return "stream '" + std::string(stream) + "', type '" + event.type + "': "; };
     Json data = Json::parse(event.data, nullptr, false);
     if (!data.is_object()) {
-      return Status::invalid_argument(at + "data must be a JSON object (the type is encrypted)");
+      return Status::invalid_argument(at() + "data must be a JSON object (the type is encrypted)");
     }
     for (std::string_view reserved : {kEncryptedMember, kErasedMember}) {
       if (data.contains(reserved)) {
-        return Status::invalid_argument(at + "data member '" + std::string(reserved) +
+        return Status::invalid_argument(at() + "data member '" + std::string(reserved) +
                                         "' is reserved for encryption");
       }
     }
@@ -226,7 +227,7 @@ class EncryptingStore final : public EventStore {
     if (!rule.subject_field.empty()) {
       auto field = data.find(rule.subject_field);
       if (field == data.end() || !(field->is_string() || field->is_number_integer())) {
-        return Status::invalid_argument(at + "data member '" + rule.subject_field +
+        return Status::invalid_argument(at() + "data member '" + rule.subject_field +
                                         "' (the subject) must be a string or an integer");
       }
       subject = field->is_string() ? field->get<std::string>() : field->dump();
@@ -248,7 +249,7 @@ class EncryptingStore final : public EventStore {
     sealed.envelope.ciphertext = crypto::seal(dump(secret), event_ad(stream, version, event.type),
                                               sealed.envelope.nonce, key->bytes.data());
     EventData out = event;
-    out.data = crypto::encode_sealed(sealed);
+    out.data = crypto::encode_sealed(std::move(sealed));
     return out;
   }
 

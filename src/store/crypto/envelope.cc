@@ -61,8 +61,8 @@ Result<std::optional<SealedData>> decode_sealed(std::string_view data) {
   return std::optional<SealedData>(std::move(out));
 }
 
-std::string encode_sealed(const SealedData& sealed) {
-  nlohmann::ordered_json object = sealed.plain;
+std::string encode_sealed(SealedData sealed) {
+  nlohmann::ordered_json object = std::move(sealed.plain);
   object[std::string(kEncryptedMember)] = {{"v", kEnvelopeFormat},
                                            {"key", sealed.envelope.key_id},
                                            {"nonce", to_base64(sealed.envelope.nonce)},

@@ -35,7 +35,8 @@ struct SealedData {
 // kEncryptedMember). kIntegrity naming the problem when the envelope is malformed.
 Result<std::optional<SealedData>> decode_sealed(std::string_view data);
 
-// The stored form of `sealed` (compact JSON).
-std::string encode_sealed(const SealedData& sealed);
+// The stored form of `sealed` (compact JSON). By value: a caller done with its parts moves them
+// in rather than copying the plain members.
+std::string encode_sealed(SealedData sealed);
 
 }  // namespace es::crypto
