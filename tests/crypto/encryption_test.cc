@@ -13,6 +13,7 @@
 #include "es/store/sqlite_store.h"
 #include "sqlite/raw_sqlite.h"
 #include "support/events.h"
+#include "support/postgres.h"
 #include "support/temp_dir.h"
 
 namespace es::testing {
@@ -42,6 +43,9 @@ class EncryptionTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     if (GetParam() == "memory") {
       inner_ = make_memory_store();
+    } else if (GetParam() == "postgres") {
+      inner_ = open_test_postgres();
+      ASSERT_NE(inner_, nullptr);
     } else {
       auto store = open_sqlite(path_);
       ASSERT_TRUE(store) << store.error().to_string();
@@ -257,6 +261,10 @@ TEST_P(EncryptionTest, BadInputIsRefusedAndWritesNothing) {
             StatusCode::kInvalidArgument);
 }
 
+// crypto_postgres_test builds this file again against the CTest PostgreSQL server (NEEDS_POSTGRES).
+#ifdef ES_TEST_ENCRYPTION_ON_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, EncryptionTest, ::testing::Values("postgres"));
+#else
 INSTANTIATE_TEST_SUITE_P(Backends, EncryptionTest, ::testing::Values("memory", "sqlite"));
 
 // The SQLite file tampered with behind the store's back, as an attacker with the file would.
@@ -279,6 +287,7 @@ TEST_P(SqliteEncryptionTest, ACiphertextCopiedIntoAnotherRowFailsToDecrypt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, SqliteEncryptionTest, ::testing::Values("sqlite"));
+#endif
 
 }  // namespace
 }  // namespace es::testing
