@@ -35,6 +35,7 @@ class ChainEncoder {
     }
   }
   void fixed(const unsigned char* data, std::size_t size) {
+    if (size == 0) return;  // an empty view's data may be null, which memcpy must not get
     if (kBufferBytes - used_ < size) flush();
     if (size >= kBufferBytes) {
       crypto_generichash_update(&state_, data, size);
