@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "auth.h"
+#include "rate_limit.h"
 #include "server.h"
 #include "support/temp_dir.h"
 
@@ -349,6 +351,109 @@ TEST_F(ServeTest, AggregateHistoryFoldsTheBankAccount) {
   EXPECT_EQ(steps[2]["event"]["type"], "bank.MoneyWithdrawn");
   EXPECT_EQ(get("/api/aggregates/account/8/history")->status, 404);
   EXPECT_EQ(get("/api/aggregates/nope/7/history")->status, 404);
+}
+
+TEST_F(ServeTest, SubscriptionsBeyondTheLimitAre503AndLeaveWorkersForTheApi) {
+  ServeOptions options;
+  options.max_subscribers = 1;
+  start(options);
+  ASSERT_EQ(post("/api/streams/s-1", {{"events", {event("A", {})}}})->status, 200);
+  httplib::Client sse("127.0.0.1", server_->port());
+  const auto events = subscribe(sse, "/api/subscribe", {}, 1, [&](std::size_t) {
+    httplib::Client second("127.0.0.1", server_->port());
+    const auto refused = second.Get("/api/subscribe");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 503);
+    EXPECT_EQ(body_of(refused)["error"]["code"], "unavailable");
+    EXPECT_EQ(refused->get_header_value("Retry-After"), "1");
+    // The API still answers while the subscription holds its worker.
+    EXPECT_EQ(get("/api/stats")->status, 200);
+  });
+  EXPECT_EQ(events.size(), 1U);
+}
+
+TEST_F(ServeTest, RateLimitRefusesWith429PerTokenAndChangesNothing) {
+  ServeOptions options;
+  options.tokens = tokens_file("w0 write\nr0 read\nadm admin\n");
+  // A refill this slow adds nothing during the test: the burst is all a token gets.
+  options.rate_limit = {.per_second = 0.001, .burst = 2};
+  start(options);
+  ASSERT_EQ(post("/api/streams/r-1", {{"events", {event("A", {})}}}, "w0")->status, 200);
+  ASSERT_EQ(post("/api/streams/r-1", {{"events", {event("A", {})}}}, "w0")->status, 200);
+  auto r = post("/api/streams/r-1", {{"events", {event("A", {})}}}, "w0");
+  ASSERT_EQ(r->status, 429) << r->body;
+  EXPECT_EQ(body_of(r)["error"]["code"], "rate_limited");
+  EXPECT_GE(std::stoi(r->get_header_value("Retry-After")), 1);
+  r = post("/api/batch", {{"appends", {{{"stream", "r-2"}, {"events", {event("A", {})}}}}}}, "w0");
+  EXPECT_EQ(r->status, 429);
+  // Another token has its own bucket, and sees that the refused appends wrote nothing.
+  r = get("/api/stats", "r0");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(body_of(r)["events"], 2);
+  const std::string text = get("/metrics", "adm")->body;
+  EXPECT_NE(text.find("es_rate_limited_total 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("es_http_requests_total{status=\"429\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("es_appends_total 2\n"), std::string::npos) << text;
+}
+
+TEST_F(ServeTest, RateLimitWithoutTokensIsPerClientAddress) {
+  ServeOptions options;
+  options.rate_limit = {.per_second = 0.001, .burst = 1};
+  start(options);
+  ASSERT_EQ(get("/api/stats")->status, 200);
+  const auto r = post("/api/streams/a-1", {{"events", {event("A", {})}}});
+  ASSERT_EQ(r->status, 429) << r->body;
+  EXPECT_EQ(body_of(r)["error"]["code"], "rate_limited");
+  // A second connection from the same address shares the bucket.
+  httplib::Client other("127.0.0.1", server_->port());
+  EXPECT_EQ(other.Get("/api/all")->status, 429);
+}
+
+TEST(RateLimiter, RefillsAtTheRateUpToTheBurst) {
+  RateLimiter limiter({.per_second = 10, .burst = 3});
+  const RateLimiter::Clock::time_point t0{};
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limiter.take("a", t0)) << i;
+  const auto wait = limiter.take("a", t0);
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(std::chrono::ceil<std::chrono::milliseconds>(*wait).count(), 100);
+  EXPECT_FALSE(limiter.take("b", t0)) << "each client has its own bucket";
+  EXPECT_FALSE(limiter.take("a", t0 + std::chrono::milliseconds(100)));
+  EXPECT_TRUE(limiter.take("a", t0 + std::chrono::milliseconds(150)));
+  // A long idle spell fills the bucket to the burst, no more.
+  const auto later = t0 + std::chrono::hours(1);
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limiter.take("a", later)) << i;
+  EXPECT_TRUE(limiter.take("a", later));
+}
+
+TEST(RateLimiter, ParsesRates) {
+  EXPECT_EQ(*parse_rate("100/s"), 100);
+  EXPECT_EQ(*parse_rate("250"), 250);
+  EXPECT_EQ(*parse_rate("600/min"), 10);
+  EXPECT_EQ(*parse_rate("30/m"), 0.5);
+  for (const char* bad : {"", "0/s", "-5/s", "abc", "10/h", "10/", "/s", "inf"}) {
+    const auto rate = parse_rate(bad);
+    ASSERT_FALSE(rate) << bad;
+    EXPECT_EQ(rate.error().code(), StatusCode::kInvalidArgument);
+  }
+}
+
+TEST(TokenTable, FindsOnlyExactTokens) {
+  auto table = TokenTable::parse("alpha read\nalphabet write acme\n", "tokens");
+  ASSERT_TRUE(table) << table.error().to_string();
+  const Principal* alpha = table->find("alpha");
+  ASSERT_NE(alpha, nullptr);
+  EXPECT_EQ(alpha->role, Role::kRead);
+  EXPECT_EQ(alpha->line, 1);
+  const Principal* alphabet = table->find("alphabet");
+  ASSERT_NE(alphabet, nullptr);
+  EXPECT_EQ(alphabet->tenant, "acme");
+  EXPECT_EQ(alphabet->line, 2);
+  for (const char* unknown : {"", "a", "alph", "alphaX", "alphabets", "ALPHA"}) {
+    EXPECT_EQ(table->find(unknown), nullptr) << unknown;
+  }
+  const auto twice = TokenTable::parse("t read\nt write\n", "tokens");
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message().find("tokens:2: the token is listed twice"), std::string::npos);
 }
 
 }  // namespace

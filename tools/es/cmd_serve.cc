@@ -48,6 +48,7 @@ int run_serve(const serve::ServeOptions& options, const GlobalOptions& global) {
 
 void add_serve_command(CLI::App& app, const GlobalOptions& global, Runner& run) {
   auto options = std::make_shared<serve::ServeOptions>();
+  auto rate = std::make_shared<std::string>();
   CLI::App* sub = app.add_subcommand("serve", "Serve the HTTP JSON API, SSE and /metrics");
   sub->add_option("--bind", options->bind, "Listen address")->capture_default_str();
   sub->add_option("--port", options->port, "Port; 0 picks a free one")
@@ -60,6 +61,16 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, Runner& run) 
                   "Worker threads (each keep-alive connection or subscription holds one)")
       ->capture_default_str()
       ->check(at_least(2));
+  sub->add_option("--max-subscribers", options->max_subscribers,
+                  "Open subscriptions allowed at once (503 above); 0: half of --threads")
+      ->capture_default_str();
+  sub->add_option("--rate-limit", *rate,
+                  "Requests per token (per client address without --tokens), like 100/s or "
+                  "600/min; more get 429 with Retry-After. Default: no limit");
+  sub->add_option("--rate-burst", options->rate_limit.burst,
+                  "Requests a client may make at once above the rate; 0: one second's worth")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   sub->add_option("--max-body-bytes", options->max_body_bytes, "Largest request body (413 above)")
       ->capture_default_str()
       ->check(at_least(1));
@@ -70,8 +81,15 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, Runner& run) 
   sub->footer(
       "Prints {\"listening\",\"port\",\"db\",\"auth\"} once it accepts connections, then serves\n"
       "until SIGINT or SIGTERM. Routes, token file and metrics: docs/http.md.");
-  sub->callback([options, &global, &run] {
-    run = [options, &global] { return run_serve(*options, global); };
+  sub->callback([options, rate, &global, &run] {
+    run = [options, rate, &global] {
+      if (!rate->empty()) {
+        auto per_second = serve::parse_rate(*rate);
+        if (!per_second) return usage_error(per_second.error().message());
+        options->rate_limit.per_second = *per_second;
+      }
+      return run_serve(*options, global);
+    };
   });
 }
 

@@ -79,7 +79,11 @@ Result<InputEvent> parse_input_event(std::string_view line, std::string_view whe
                                      const InputDefaults& defaults) {
   auto parsed = parse_json(line, where);
   if (!parsed) return parsed.error();
-  const Json& json = *parsed;
+  return input_event_from_json(*parsed, where, defaults);
+}
+
+Result<InputEvent> input_event_from_json(const Json& json, std::string_view where,
+                                         const InputDefaults& defaults) {
   if (!json.is_object()) {
     return Status::invalid_argument(fmt::format("{}: an event must be a JSON object", where));
   }

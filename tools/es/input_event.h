@@ -18,6 +18,7 @@
 #include "es/core/result.h"
 #include "es/store/event.h"
 #include "es/store/expected_version.h"
+#include "json_text.h"
 
 namespace es::cli {
 
@@ -39,6 +40,9 @@ struct InputDefaults {
 // Parses one line; `where` ("line 7") prefixes every error.
 Result<InputEvent> parse_input_event(std::string_view line, std::string_view where,
                                      const InputDefaults& defaults = {});
+// The same for a line parsed already (es serve's request bodies).
+Result<InputEvent> input_event_from_json(const Json& json, std::string_view where,
+                                         const InputDefaults& defaults = {});
 
 // A payload given on the command line: any JSON value, stored in its compact form.
 Result<std::string> parse_payload_argument(std::string_view text, std::string_view what,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <exception>
 
 #include "es/store/tenant_store.h"
@@ -52,6 +53,24 @@ std::optional<const Principal*> authorize(const Api& api, const httplib::Request
   return principal;
 }
 
+// Whether the caller's rate limit lets the request through; false after a 429 was sent.
+bool admit(Api& api, const httplib::Request& req, httplib::Response& res,
+           const Principal* principal) {
+  if (!api.rate_limiter) return true;
+  const std::string client =
+      principal != nullptr ? fmt::format("token@{}", principal->line) : req.remote_addr;
+  const auto wait = api.rate_limiter->take(client);
+  if (!wait) return true;
+  api.metrics.rate_limited();
+  const auto seconds =
+      std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(*wait).count());
+  res.set_header("Retry-After", std::to_string(seconds));
+  send_error(res, 429, "rate_limited",
+             fmt::format("more than {} requests/s (--rate-limit); retry in {} s",
+                         api.options.rate_limit.per_second, seconds));
+  return false;
+}
+
 }  // namespace
 
 Result<EventStore*> Api::store_for(const Principal* principal) {
@@ -72,7 +91,7 @@ void add_route(Api& api, httplib::Server& server, Method method, const std::stri
                      const httplib::Request& req, httplib::Response& res) {
     try {
       const auto principal = authorize(api, req, res, needed, whole_store_only);
-      if (!principal) return;
+      if (!principal || !admit(api, req, res, *principal)) return;
       auto store = api.store_for(*principal);
       if (!store) return send_error(res, store.error());
       Call call{**store, *principal};

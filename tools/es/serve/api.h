@@ -26,6 +26,7 @@
 #include "json_text.h"
 #include "metrics.h"
 #include "projection_lag.h"
+#include "rate_limit.h"
 #include "server.h"
 
 namespace es::serve {
@@ -39,6 +40,7 @@ struct Api {
   std::unique_ptr<DeadLetterStore> dead_letters;  // null for memory:
   std::optional<TokenTable> tokens;               // nullopt: open server
   Metrics metrics;
+  std::optional<RateLimiter> rate_limiter;  // nullopt: no --rate-limit
   AggregateViews views;
   std::stop_source stopping;  // requested by Server::stop(): subscriptions end
 
@@ -67,7 +69,8 @@ enum class Method : std::uint8_t { kGet, kPost };
 
 // Registers `handler` for `pattern` (an httplib regex). Before it runs: the bearer token is
 // checked (401 without a known one, 403 when its role is below `needed`, or when
-// `whole_store_only` and the token has a tenant). An exception becomes a 500 JSON error.
+// `whole_store_only` and the token has a tenant), then the rate limit (429 with Retry-After when
+// the caller's bucket is empty). An exception becomes a 500 JSON error.
 void add_route(Api& api, httplib::Server& server, Method method, const std::string& pattern,
                Role needed, bool whole_store_only, Handler handler);
 

@@ -1,10 +1,10 @@
 #include "auth.h"
 
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include <fstream>
 #include <sstream>
-#include <vector>
 
 namespace es::serve {
 
@@ -18,6 +18,20 @@ std::string_view role_name(Role role) {
       return "admin";
   }
   return "read";
+}
+
+TokenTable::TokenTable() {
+  // sodium_init() is idempotent and thread-safe; it seeds randombytes_buf.
+  static const bool kInitialised = sodium_init() >= 0;
+  (void)kInitialised;
+  randombytes_buf(key_.data(), key_.size());
+}
+
+TokenTable::Digest TokenTable::digest(std::string_view token) const {
+  Digest out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), key_.data(), key_.size());
+  return out;
 }
 
 Result<TokenTable> TokenTable::load(const std::string& path) {
@@ -54,19 +68,26 @@ Result<TokenTable> TokenTable::parse(std::string_view text, std::string_view whe
       return bad(fmt::format("role '{}' is not read, write or admin", fields[1]));
     }
     if (fields.size() == 3) principal.tenant = fields[2];
-    if (!table.tokens_.emplace(fields[0], std::move(principal)).second) {
-      return bad("the token is listed twice");
-    }
+    principal.line = number;
+    if (table.find(fields[0]) != nullptr) return bad("the token is listed twice");
+    table.entries_.push_back(
+        {.digest = table.digest(fields[0]), .principal = std::move(principal)});
   }
-  if (table.tokens_.empty()) {
+  if (table.entries_.empty()) {
     return Status::invalid_argument(fmt::format("{}: no tokens", where));
   }
   return table;
 }
 
 const Principal* TokenTable::find(std::string_view token) const {
-  const auto it = tokens_.find(std::string(token));
-  return it == tokens_.end() ? nullptr : &it->second;
+  const Digest presented = digest(token);
+  const Principal* found = nullptr;
+  // No early exit: every entry is compared, each comparison in constant time.
+  for (const Entry& entry : entries_) {
+    const bool same = sodium_memcmp(entry.digest.data(), presented.data(), kDigestBytes) == 0;
+    found = same ? &entry.principal : found;
+  }
+  return found;
 }
 
 }  // namespace es::serve

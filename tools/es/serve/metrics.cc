@@ -14,6 +14,14 @@ void Metrics::append_done(std::chrono::microseconds latency, std::uint64_t event
   latency_sum_us_.fetch_add(static_cast<std::uint64_t>(latency.count()), std::memory_order_relaxed);
 }
 
+bool Metrics::subscriber_joined(std::int64_t max) {
+  std::int64_t open = subscribers_.load(std::memory_order_relaxed);
+  do {
+    if (open >= max) return false;
+  } while (!subscribers_.compare_exchange_weak(open, open + 1, std::memory_order_relaxed));
+  return true;
+}
+
 void Metrics::http_response(int status) {
   if (status < kMinStatus || status > kMaxStatus) return;
   statuses_[static_cast<std::size_t>(status - kMinStatus)].fetch_add(1, std::memory_order_relaxed);
@@ -32,6 +40,8 @@ std::string Metrics::render() const {
           load(conflicts_));
   counter("es_events_read_total", "Events returned by reads and subscriptions.",
           load(events_read_));
+  counter("es_rate_limited_total", "Requests refused with 429 by --rate-limit.",
+          load(rate_limited_));
   out += fmt::format(
       "# HELP es_subscribers Open Server-Sent Events subscriptions.\n"
       "# TYPE es_subscribers gauge\nes_subscribers {}\n",

@@ -31,7 +31,9 @@ class Metrics {
     events_read_.fetch_add(count, std::memory_order_relaxed);
   }
   void http_response(int status);
-  void subscriber_joined() { subscribers_.fetch_add(1, std::memory_order_relaxed); }
+  void rate_limited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
+  // Counts a new subscription unless `max` are open already (then false, nothing counted).
+  bool subscriber_joined(std::int64_t max);
   void subscriber_left() { subscribers_.fetch_sub(1, std::memory_order_relaxed); }
 
   // The counters above as Prometheus text, each with its # HELP and # TYPE lines.
@@ -45,6 +47,7 @@ class Metrics {
   std::atomic<std::uint64_t> appended_events_{0};
   std::atomic<std::uint64_t> conflicts_{0};
   std::atomic<std::uint64_t> events_read_{0};
+  std::atomic<std::uint64_t> rate_limited_{0};
   std::atomic<std::int64_t> subscribers_{0};
   std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size() + 1> latency_buckets_{};
   std::atomic<std::uint64_t> latency_sum_us_{0};

@@ -52,7 +52,14 @@ void add_subscribe_route(Api& api, httplib::Server& server) {
               sub->options.filter.types = list_param(req, "type");
               sub->options.filter.categories = list_param(req, "category");
               sub->options.filter.stream_prefix = req.get_param_value("prefix");
-              api.metrics.subscriber_joined();
+              if (!api.metrics.subscriber_joined(
+                      static_cast<std::int64_t>(api.options.max_subscribers))) {
+                res.set_header("Retry-After", "1");
+                return send_error(
+                    res, 503, "unavailable",
+                    fmt::format("{} subscriptions are open, the most allowed (--max-subscribers)",
+                                api.options.max_subscribers));
+              }
               res.set_header("Cache-Control", "no-cache");
               res.set_chunked_content_provider(
                   "text/event-stream",

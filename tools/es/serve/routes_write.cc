@@ -64,12 +64,12 @@ Status parse_stream_append(const Json& body, std::string_view where, std::size_t
       return Status::invalid_argument(fmt::format("{}: an event must be a JSON object", at));
     }
     for (const std::string_view key : kRequestKeys) {
-      if (event.contains(std::string(key))) {
+      if (event.contains(key)) {
         return Status::invalid_argument(
             fmt::format("{}: \"{}\" is not a field of an appended event", at, key));
       }
     }
-    auto parsed = cli::parse_input_event(cli::dump(event), at);
+    auto parsed = cli::input_event_from_json(event, at);
     if (!parsed) return parsed.error();
     out.events.push_back(std::move(parsed->event));
   }

@@ -1,6 +1,7 @@
 #include "server.h"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <thread>
@@ -17,6 +18,7 @@ struct Server::State {
   httplib::Server http;
   std::thread listener;
   int port = 0;
+  socket_t listen_socket = INVALID_SOCKET;  // recorded as httplib creates it
 };
 
 Server::Server(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -27,6 +29,8 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
   auto state = std::make_unique<State>();
   Api& api = state->api;
   api.options = options;
+  const std::size_t threads = std::max<std::size_t>(options.threads, 2);
+  if (api.options.max_subscribers == 0) api.options.max_subscribers = threads / 2;
   if (!options.tokens.empty()) {
     auto tokens = TokenTable::load(options.tokens);
     if (!tokens) return tokens.error();
@@ -48,14 +52,20 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
     api.lag.emplace(std::move(*lag));
   }
   api.views = default_aggregate_views();
+  if (options.rate_limit.per_second > 0) api.rate_limiter.emplace(options.rate_limit);
 
   httplib::Server& http = state->http;
-  const std::size_t threads = std::max<std::size_t>(options.threads, 2);
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_keep_alive_max_count(1'000'000);
   // Small responses go out at once: with Nagle a response written in two parts waits for the
   // client's delayed ACK (40 ms on Linux).
   http.set_tcp_nodelay(true);
+  // httplib (0.11) listens with a backlog of 5: a burst of new connections overflows it and the
+  // kernel drops their SYNs, which the clients resend after a second. start() raises it.
+  http.set_socket_options([&s = *state](socket_t sock) {
+    httplib::default_socket_options(sock);
+    s.listen_socket = sock;
+  });
   http.set_payload_max_length(options.max_body_bytes);
   http.set_error_handler([&api](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -92,6 +102,8 @@ Status Server::start() {
     s.port = 0;
     return Status::unavailable(fmt::format("cannot listen on {}:{}", options.bind, options.port));
   }
+  // On Linux, listen() again on a listening socket sets its backlog.
+  ::listen(s.listen_socket, SOMAXCONN);
   s.listener = std::thread([&s] { s.http.listen_after_bind(); });
   return Status::ok();
 }

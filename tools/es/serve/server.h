@@ -15,6 +15,7 @@
 #include <string>
 
 #include "es/core/result.h"
+#include "rate_limit.h"
 
 namespace es::serve {
 
@@ -23,8 +24,13 @@ struct ServeOptions {
   std::string bind = "127.0.0.1";  // listen address
   int port = 2113;                 // 0: any free port (see Server::port())
   std::string tokens;              // token file (auth.h); empty: no authentication
-  // Worker threads: each keep-alive connection and each subscription holds one while open.
+  // Worker threads: each keep-alive connection and each subscription holds one while open, so
+  // connections beyond this many wait for a free one.
   std::size_t threads = 64;
+  // Open subscriptions allowed at once (more: 503); 0: half of `threads`, so that subscribers
+  // cannot take every worker from the rest of the API.
+  std::size_t max_subscribers = 0;
+  RateLimit rate_limit;  // per token, or per client address without tokens; off by default
   std::size_t max_body_bytes = std::size_t{8} << 20;  // larger bodies: 413 too_large
   std::size_t max_events_per_request = 1000;          // more events: 413 too_large
 };
