@@ -1,13 +1,15 @@
 // es_bus_bench: the bus figures of docs/benchmarks.md, against a running server named by URL
 // (scripts/redis.sh, scripts/nats.sh start one on 127.0.0.1).
 //
-//   es_bus_bench redis://127.0.0.1:PORT [EVENTS]     or   nats://127.0.0.1:PORT [EVENTS]
+//   es_bus_bench redis://127.0.0.1:PORT [EVENTS [PAGE]]   or   nats://127.0.0.1:PORT [EVENTS
+//   [PAGE]]
 //
 // Prints one JSON line per figure:
 //   relay       EVENTS events (~200-byte data) from an in-memory store through Relay (pages of
-//               1000, checkpoint saved after each acknowledged page) to a fresh stream/subject,
-//               against the baseline: the same publisher publishing the same pages directly
-//               (no subscription, no checkpoint) to another fresh stream/subject, same run.
+//               PAGE, default RelayOptions' page_size; checkpoint saved after each acknowledged
+//               page) to a fresh stream/subject, against the baseline: the same publisher
+//               publishing the same pages directly (no subscription, no checkpoint) to another
+//               fresh stream/subject, same run.
 //   end_to_end  2,000 single appends paced at 1 ms, relayed live and consumed into an in-memory
 //               inbox: recorded_at at the source → stored in the inbox, p50 and p99.
 // Each figure verifies what it measured (counts) and says so in "verified".
@@ -74,7 +76,7 @@ std::unique_ptr<es::Receiver> receiver_for(const es::BusUrl& url) {
   return std::move(*r);
 }
 
-void relay_figure(const std::string& server, int events) {
+void relay_figure(const std::string& server, int events, std::uint64_t page_size) {
   auto store = es::make_memory_store();
   for (int i = 0; i < events; i += 100) {
     std::vector<es::EventData> batch;
@@ -92,8 +94,8 @@ void relay_figure(const std::string& server, int events) {
 
   auto baseline_publisher = publisher_for(fresh(server, "raw"));
   const auto raw_start = Clock::now();
-  for (std::size_t i = 0; i < all->events.size(); i += 1000) {
-    const std::size_t n = std::min<std::size_t>(1000, all->events.size() - i);
+  for (std::size_t i = 0; i < all->events.size(); i += page_size) {
+    const std::size_t n = std::min<std::size_t>(page_size, all->events.size() - i);
     if (!baseline_publisher->publish({all->events.data() + i, n}).is_ok()) std::exit(1);
   }
   const double raw_seconds = std::chrono::duration<double>(Clock::now() - raw_start).count();
@@ -103,17 +105,18 @@ void relay_figure(const std::string& server, int events) {
   auto checkpoints = es::make_memory_checkpoint_store();
   const auto start = Clock::now();
   auto relay =
-      es::Relay::start(*store, *publisher, {.name = "bench", .checkpoints = checkpoints.get()});
+      es::Relay::start(*store, *publisher,
+                       {.name = "bench", .checkpoints = checkpoints.get(), .page_size = page_size});
   if (!relay || !relay->wait_for(*head, std::chrono::minutes(10))) std::exit(1);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const bool verified = relay->progress().events == static_cast<std::uint64_t>(events) &&
                         baseline_publisher->published() == static_cast<std::uint64_t>(events);
   std::cout << fmt::format(
-      R"({{"figure":"relay","bus":"{}","events":{},"seconds":{:.3f},"events_per_s":{:.0f},)"
+      R"({{"figure":"relay","bus":"{}","events":{},"page_size":{},"seconds":{:.3f},"events_per_s":{:.0f},)"
       R"("baseline_events_per_s":{:.0f},"ratio_to_baseline":{:.2f},"verified":{}}})"
       "\n",
-      url.scheme, events, seconds, events / seconds, events / raw_seconds, raw_seconds / seconds,
-      verified);
+      url.scheme, events, page_size, seconds, events / seconds, events / raw_seconds,
+      raw_seconds / seconds, verified);
 }
 
 void end_to_end_figure(const std::string& server) {
@@ -166,12 +169,18 @@ void end_to_end_figure(const std::string& server) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: es_bus_bench redis://HOST:PORT|nats://HOST:PORT [EVENTS]\n";
+    std::cerr << "usage: es_bus_bench redis://HOST:PORT|nats://HOST:PORT [EVENTS [PAGE]]\n";
     return 2;
   }
   const std::string server = argv[1];
   const int events = argc > 2 ? std::atoi(argv[2]) : 100'000;
-  relay_figure(server, events);
+  const std::uint64_t page_size =
+      argc > 3 ? std::strtoull(argv[3], nullptr, 10) : es::RelayOptions{}.page_size;
+  if (events <= 0 || page_size == 0) {
+    std::cerr << "es_bus_bench: EVENTS and PAGE must be positive\n";
+    return 2;
+  }
+  relay_figure(server, events, page_size);
   end_to_end_figure(server);
   return 0;
 }

@@ -5,6 +5,7 @@
 // exactly once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -21,6 +22,10 @@
 #include "support/events.h"
 #include "support/happened.h"
 #include "support/temp_dir.h"
+
+#if ES_TEST_HAS_NATS
+#include <nats/nats.h>
+#endif
 
 namespace es {
 
@@ -277,6 +282,46 @@ TEST_P(BusServerTest, TheRelayAndTheConsumerRideOutAServerRestart) {
 }
 
 // Named after the bus, so that the redis and nats executables' tests differ in CTest.
+#if ES_TEST_HAS_NATS
+// JetStream refusing a message in the middle of a batch (here: larger than the stream allows)
+// stores none of the later ones either, so the relay's republish of the batch keeps each stream
+// in order: the bus holds only the prefix before the refused message.
+TEST(NatsPublisherTest, AMessageTheServerRefusesKeepsTheRestOfItsBatchOffTheBus) {
+  const BusUrl url = testing::fresh_bus_url("nats");
+  std::string stream_name = "ES_" + url.target;  // as the adapter names it
+  std::replace(stream_name.begin(), stream_name.end(), '.', '_');
+  natsConnection* raw = nullptr;
+  ASSERT_EQ(natsConnection_ConnectTo(&raw, testing::test_bus_server("nats").c_str()), NATS_OK);
+  std::unique_ptr<natsConnection, decltype(&natsConnection_Destroy)> connection(
+      raw, &natsConnection_Destroy);
+  jsCtx* js = nullptr;
+  ASSERT_EQ(natsConnection_JetStream(&js, connection.get(), nullptr), NATS_OK);
+  std::unique_ptr<jsCtx, decltype(&jsCtx_Destroy)> context(js, &jsCtx_Destroy);
+  jsStreamConfig config;
+  jsStreamConfig_Init(&config);
+  config.Name = stream_name.c_str();
+  const char* subjects[] = {url.target.c_str()};
+  config.Subjects = subjects;
+  config.SubjectsLen = 1;
+  config.MaxMsgSize = 2048;
+  ASSERT_EQ(js_AddStream(nullptr, js, &config, nullptr, nullptr), NATS_OK);
+
+  auto store = make_memory_store();
+  std::vector<EventData> batch = testing::make_events(3);
+  batch[1].data = R"({"n":")" + std::string(4096, 'x') + R"("})";
+  ASSERT_TRUE(store->append("item-1", ExpectedVersion::any(), batch));
+  const auto events = testing::read_everything(*store);
+  auto publisher = testing::open_test_publisher(url);
+  ASSERT_NE(publisher, nullptr);
+  EXPECT_FALSE(publisher->publish(events).is_ok());
+
+  jsStreamInfo* info = nullptr;
+  ASSERT_EQ(js_GetStreamInfo(&info, js, stream_name.c_str(), nullptr, nullptr), NATS_OK);
+  EXPECT_EQ(info->State.Msgs, 1U) << "the event after the refused one is on the bus";
+  jsStreamInfo_Destroy(info);
+}
+#endif
+
 INSTANTIATE_TEST_SUITE_P(Bus, BusServerTest, ::testing::Values(std::string(ES_TEST_BUS_SCHEME)),
                          [](const auto& info) { return info.param; });
 

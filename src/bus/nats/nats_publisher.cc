@@ -27,10 +27,15 @@ class NatsPublisher final : public Publisher {
   explicit NatsPublisher(const BusUrl& url) : connection_(url, &NatsPublisher::on_error, this) {}
 
  protected:
-  // Every message of the batch in flight at once, then one wait for all acknowledgements.
+  // Every message of the batch in flight at once, then one wait for all acknowledgements. Each
+  // message after the first expects the one before it to be the stream's last (the server's
+  // Nats-Expected-Last-Msg-Id check): when the server refuses one, it refuses every later one
+  // too, so only a prefix of the batch is stored and the republish keeps the order (its copies
+  // of the stored ones are dropped as duplicates by Nats-Msg-Id).
   Status do_publish(std::span<const RecordedEvent> events) override {
     ES_RETURN_IF_ERROR(connection_.connect());
     failures_ = 0;
+    std::string previous_id;
     for (const RecordedEvent& event : events) {
       natsMsg* raw = nullptr;
       natsStatus s = natsMsg_Create(&raw, connection_.url().target.c_str(), nullptr,
@@ -44,6 +49,10 @@ class NatsPublisher final : public Publisher {
         if (field == kEnvelopeId) natsMsgHeader_Set(message.get(), "Nats-Msg-Id", safe.c_str());
         natsMsgHeader_Set(message.get(), header.c_str(), safe.c_str());
       }
+      if (!previous_id.empty()) {
+        natsMsgHeader_Set(message.get(), "Nats-Expected-Last-Msg-Id", previous_id.c_str());
+      }
+      previous_id = event.id.to_string();
       natsMsg* sent = message.release();
       s = js_PublishMsgAsync(connection_.jetstream(), &sent, nullptr);
       if (s != NATS_OK) {

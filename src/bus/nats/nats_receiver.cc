@@ -21,25 +21,18 @@ class NatsReceiver final : public Receiver {
   NatsReceiver(const BusUrl& url, std::string name) : connection_(url), name_(std::move(name)) {}
 
  protected:
+  // What the consumer holds now, without waiting; when it holds nothing, wait up to `wait` for
+  // one message and take whatever came with it. (A waiting pull for a whole batch would be held
+  // by the server until the batch is full or the wait ran out.)
   Result<std::vector<RecordedEvent>> do_fetch(std::size_t max_count,
                                               std::chrono::milliseconds wait) override {
     ES_RETURN_IF_ERROR(ready());
-    natsMsgList list{};
-    jsErrCode code = static_cast<jsErrCode>(0);
-    const natsStatus s = natsSubscription_Fetch(&list, subscription_.get(),
-                                                static_cast<int>(max_count), wait.count(), &code);
     std::vector<RecordedEvent> events;
-    if (s == NATS_TIMEOUT) return events;
-    if (s != NATS_OK) return lost("fetching", s, code);
-    Status status;
-    for (int i = 0; i < list.Count; ++i) {
-      std::unique_ptr<natsMsg, MsgDeleter> message(list.Msgs[i]);
-      list.Msgs[i] = nullptr;
-      if (status.is_ok()) status = decode(message.get(), events);
-      last_ = std::move(message);
-    }
-    natsMsgList_Destroy(&list);
-    if (!status.is_ok()) return status;
+    ES_RETURN_IF_ERROR(pull(max_count, /*no_wait=*/true, wait, events));
+    if (!events.empty()) return events;
+    ES_RETURN_IF_ERROR(pull(1, /*no_wait=*/false, wait, events));
+    if (events.empty() || max_count == 1) return events;
+    ES_RETURN_IF_ERROR(pull(max_count - 1, /*no_wait=*/true, wait, events));
     return events;
   }
 
@@ -96,6 +89,29 @@ class NatsReceiver final : public Receiver {
     if (s != NATS_OK) return lost("subscribing the durable consumer", s, code);
     subscription_.reset(subscription);
     return Status::ok();
+  }
+
+  // Appends up to `count` messages to `events`; none is ok. `wait` bounds the request.
+  Status pull(std::size_t count, bool no_wait, std::chrono::milliseconds wait,
+              std::vector<RecordedEvent>& events) {
+    jsFetchRequest request;
+    jsFetchRequest_Init(&request);
+    request.Batch = static_cast<int>(count);
+    request.NoWait = no_wait;
+    request.Expires = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+    natsMsgList list{};
+    const natsStatus s = natsSubscription_FetchRequest(&list, subscription_.get(), &request);
+    if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND) return Status::ok();
+    if (s != NATS_OK) return lost("fetching", s, static_cast<jsErrCode>(0));
+    Status status;
+    for (int i = 0; i < list.Count; ++i) {
+      std::unique_ptr<natsMsg, MsgDeleter> message(list.Msgs[i]);
+      list.Msgs[i] = nullptr;
+      if (status.is_ok()) status = decode(message.get(), events);
+      last_ = std::move(message);
+    }
+    natsMsgList_Destroy(&list);
+    return status;
   }
 
   Status lost(std::string_view what, natsStatus s, jsErrCode code) {
