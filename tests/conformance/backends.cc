@@ -2,14 +2,48 @@
 
 #include "es/store/memory_store.h"
 #include "es/store/sqlite_store.h"
+#include "es/store/tracing.h"
 #include "support/postgres.h"
 
 namespace es::testing {
+namespace {
+
+// Makes a span for every operation and checks each one ends exactly once.
+class CheckingTracer final : public Tracer {
+ public:
+  std::unique_ptr<Span> start(const SpanStart& start) override {
+    EXPECT_FALSE(start.operation.empty());
+    return std::make_unique<CheckedSpan>();
+  }
+
+ private:
+  class CheckedSpan final : public Span {
+   public:
+    ~CheckedSpan() override { EXPECT_TRUE(ended_) << "a span was never ended"; }
+    void end(const Status& /*status*/, std::uint64_t /*events*/) override {
+      EXPECT_FALSE(ended_) << "a span was ended twice";
+      ended_ = true;
+    }
+
+   private:
+    bool ended_ = false;
+  };
+};
+
+}  // namespace
 
 const std::vector<Backend>& backends() {
   static const std::vector<Backend> kBackends = {
-      {"memory", [](const TempDir&, const Limits& limits) { return make_memory_store(limits); }},
-      {"sqlite",
+      {"memory", "memory",
+       [](const TempDir&, const Limits& limits) { return make_memory_store(limits); }},
+      // The tracing handle must change no result, so it passes the whole suite over a store.
+      {"traced", "memory",
+       [](const TempDir&, const Limits& limits) -> std::unique_ptr<EventStore> {
+         auto store = trace_store(make_memory_store(limits), std::make_shared<CheckingTracer>());
+         if (!store) return nullptr;
+         return std::move(*store);
+       }},
+      {"sqlite", "sqlite",
        [](const TempDir& dir, const Limits& limits) -> std::unique_ptr<EventStore> {
          // The default options (synchronous=FULL) are what users get, so they are what is tested.
          SqliteOptions options;
@@ -19,7 +53,7 @@ const std::vector<Backend>& backends() {
          if (!store) return nullptr;
          return std::move(*store);
        }},
-      {"postgres",
+      {"postgres", "postgres",
        [](const TempDir&, const Limits& limits) {
          PostgresOptions options;
          options.limits = limits;

@@ -20,6 +20,7 @@ namespace es::testing {
 
 struct Backend {
   std::string name;
+  std::string kind;  // what stats() names as the backend
   // Opens a fresh, empty store whose files (if any) live under `dir`.
   std::function<std::unique_ptr<EventStore>(const TempDir& dir, const Limits& limits)> open;
 };

@@ -121,7 +121,7 @@ TEST_P(Streams, StatsCountEventsAndStreamsByState) {
   EXPECT_EQ(empty->streams, 0u);
   EXPECT_FALSE(empty->first_recorded_at.has_value());
   EXPECT_FALSE(empty->last_recorded_at.has_value());
-  EXPECT_EQ(empty->backend, GetParam().name);
+  EXPECT_EQ(empty->backend, GetParam().kind);
 
   make_live("live-1", 3);
   make_live("live-2", 1);

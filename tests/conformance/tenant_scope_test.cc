@@ -165,7 +165,7 @@ TEST_P(TenantScope, ListStreamsAndStatsShowOnlyTheTenantsStreams) {
   EXPECT_EQ(stats->streams, 2U);
   EXPECT_EQ(stats->live_streams, 1U);
   EXPECT_EQ(stats->deleted_streams, 1U);
-  EXPECT_EQ(stats->backend, GetParam().name);
+  EXPECT_EQ(stats->backend, GetParam().kind);
   EXPECT_EQ(acme_->stats()->events, 6U);
   EXPECT_EQ(acme_->stats()->streams, 1U);
 }

@@ -22,6 +22,9 @@ struct GlobalOptions {
   std::string keys;
   std::string master_key_file;
   std::vector<std::string> encrypt;
+  // --trace-log FILE: one JSON line per store operation is appended to FILE
+  // (es/store/log_tracer.h); empty: none.
+  std::string trace_log;
 };
 
 using Runner = std::function<int()>;

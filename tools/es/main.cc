@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
                  "TYPE=FIELD[,FIELD...][@SUBJECT_FIELD]: appends and imports encrypt these data "
                  "members of TYPE with the subject's key (subject: that member, else the stream); "
                  "repeatable; needs --keys");
+  app.add_option("--trace-log", global.trace_log,
+                 "Append one JSON line per store operation to this file: operation, stream, "
+                 "events, duration, status and W3C trace ids (docs/operations.md)");
 
   es::cli::Runner run;
   es::cli::add_append_command(app, global, run);

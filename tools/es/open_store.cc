@@ -6,6 +6,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "es/store/log_tracer.h"
 #include "es/store/tenant_store.h"
 #include "exit_code.h"
 
@@ -95,7 +96,11 @@ Result<std::unique_ptr<EventStore>> open_store(const GlobalOptions& global, Acce
   auto store = open(global.db, options);
   if (store && !global.tenant.empty()) store = scope_to_tenant(std::move(*store), global.tenant);
   if (!store) return store;
-  return with_encryption(global, std::move(*store), access == Access::kWrite);
+  store = with_encryption(global, std::move(*store), access == Access::kWrite);
+  if (!store || global.trace_log.empty()) return store;
+  auto tracer = LogTracer::open(global.trace_log);
+  if (!tracer) return tracer.error();
+  return trace_store(std::move(*store), std::move(*tracer));
 }
 
 bool is_postgres_url(std::string_view url) {

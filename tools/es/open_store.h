@@ -23,7 +23,8 @@ enum class Access : std::uint8_t {
 };
 
 // The store of --db (a URL as es::open takes it), scoped to --tenant when one is given, behind an
-// encrypting handle when --keys is given (reads decrypt; appends encrypt what --encrypt names).
+// encrypting handle when --keys is given (reads decrypt; appends encrypt what --encrypt names),
+// and reporting each operation to the log of --trace-log when one is given.
 Result<std::unique_ptr<EventStore>> open_store(const GlobalOptions& global, Access access,
                                                const OpenOptions& options = {});
 

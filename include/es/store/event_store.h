@@ -165,6 +165,17 @@ class EventStore {
   static Status scan_chain_of(EventStore& store, std::string_view stream, detail::ChainScan& scan) {
     return store.do_scan_chain(stream, scan);
   }
+  // `store`'s read hooks, for a store that wraps another and passes validated reads through
+  // without copying the events.
+  static Result<StreamCursor> read_stream_of(EventStore& store, std::string_view stream,
+                                             const ReadStreamOptions& options,
+                                             const EventVisitor& visitor) {
+    return store.do_read_stream(stream, options, visitor);
+  }
+  static Result<AllCursor> read_all_of(EventStore& store, const ReadAllOptions& options,
+                                       const EventVisitor& visitor) {
+    return store.do_read_all(options, visitor);
+  }
 
  private:
   // Wakes wait_for_append() callers after a successful append; costs one atomic load when

@@ -537,6 +537,21 @@ check 'obj["intact"] and obj["events"] == 1 and obj["streams"] == 1'
 expect 1 "$ES" --db t.db --tenant $'bad\x01' stats
 error_is "tenant contains a control character"
 
+section "--trace-log: one JSON line per store operation"
+TP=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+expect 0 "$ES" --db tr.db --trace-log trace.ndjson append acct-1 Opened '{}' \
+  --metadata "{\"traceparent\":\"$TP\"}"
+expect 3 "$ES" --db tr.db --trace-log trace.ndjson append acct-1 Opened '{}' --expected no-stream
+expect 0 "$ES" --db tr.db --trace-log trace.ndjson read acct-1
+# read asks for the stream's info first (exit 4 for an absent stream).
+check '[l["operation"] for l in lines] == ["append", "append", "stream_info", "read_stream"]' trace.ndjson
+check 'lines[0]["stream"] == "acct-1" and lines[0]["events"] == 1 and lines[0]["status"] == "ok"' trace.ndjson
+check 'lines[0]["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736" and lines[0]["parent_id"] == "00f067aa0ba902b7"' trace.ndjson
+check 'lines[1]["status"] == "conflict" and lines[1]["events"] == 0 and "parent_id" not in lines[1]' trace.ndjson
+check 'lines[3]["events"] == 1 and lines[3]["micros"] >= 0' trace.ndjson
+expect 1 "$ES" --db tr.db --trace-log "$WORK/no-such-dir/trace.ndjson" read acct-1
+error_is "no-such-dir/trace.ndjson"
+
 if [[ $FAILED != 0 ]]; then
   echo "cli_test: FAILED"
   exit 1
