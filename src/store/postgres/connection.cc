@@ -126,7 +126,16 @@ Status Pipeline::add(const std::string& sql, Params& params) {
 Status Pipeline::add(const std::string& sql) { return add(sql, no_params_); }
 
 Result<std::vector<PgResult>> Pipeline::run() {
-  if (entries_.empty()) return std::vector<PgResult>{};
+  std::vector<PgResult> results;
+  std::size_t failed = 0;
+  ES_RETURN_IF_ERROR(run(results, failed));
+  return results;
+}
+
+Status Pipeline::run(std::vector<PgResult>& results, std::size_t& failed) {
+  results.clear();
+  failed = 0;
+  if (entries_.empty()) return Status::ok();
   pg_conn* conn = conn_.get();
   if (PQenterPipelineMode(conn) != 1) return error_status(conn, nullptr, "enter pipeline mode");
   struct Exit {
@@ -140,27 +149,28 @@ Result<std::vector<PgResult>> Pipeline::run() {
     }
   }
   if (PQpipelineSync(conn) != 1) return error_status(conn, nullptr, "pipeline sync");
-  std::vector<PgResult> results;
   results.reserve(entries_.size());
   Status first_error;
   // Each statement yields its result then a null; the sync yields PGRES_PIPELINE_SYNC.
   for (;;) {
     PgResult r(PQgetResult(conn));
     if (r.get() == nullptr) {
-      if (PQstatus(conn) == CONNECTION_BAD) return error_status(conn, nullptr, "pipeline");
+      if (PQstatus(conn) == CONNECTION_BAD) {
+        failed = results.size();
+        return error_status(conn, nullptr, "pipeline");
+      }
       continue;
     }
     const ExecStatusType s = PQresultStatus(r.get());
     if (s == PGRES_PIPELINE_SYNC) break;
     if (!ok_status(s) && s != PGRES_PIPELINE_ABORTED && first_error.is_ok()) {
-      const std::size_t i = std::min(results.size(), entries_.size() - 1);
-      first_error = error_status(conn, r.get(), entries_[i].what);
+      failed = std::min(results.size(), entries_.size() - 1);
+      first_error = error_status(conn, r.get(), entries_[failed].what);
     }
     results.push_back(std::move(r));
   }
   entries_.clear();
-  if (!first_error.is_ok()) return first_error;
-  return results;
+  return first_error;
 }
 
 }  // namespace es::postgres

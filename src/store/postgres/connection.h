@@ -80,6 +80,10 @@ class Pipeline {
   Status add(const std::string& sql);
   // Sends everything and returns one result per statement, in order; or the first error.
   Result<std::vector<PgResult>> run();
+  // Sends everything; `results` gets one result per statement, those after a failure included.
+  // On error, `failed` is the index of the statement that failed (results.size() when none did,
+  // e.g. the connection broke).
+  Status run(std::vector<PgResult>& results, std::size_t& failed);
 
  private:
   struct Entry {

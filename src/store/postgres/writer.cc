@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <set>
 
 #include "store/hash_chain.h"
 #include "store/postgres/schema.h"
@@ -114,41 +115,82 @@ Status Writer::begin() {
   txn_recorded_at_ = std::max(now(), last_recorded_at_);
   last_recorded_at_ = txn_recorded_at_;
   txn_inserted_ = false;
+  pending_.clear();
+  isolate_ = false;
+  savepoint_open_ = false;
+  committed_ = false;
+  broken_ = Status::ok();
   return Status::ok();
 }
 
-Status Writer::commit() {
-  Pipeline pipeline(conn_);
-  std::size_t skip = 0;
-  ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
-  Params channel;
+Status Writer::add_commit(Pipeline& pipeline, Params& channel) {
   if (txn_inserted_) ES_RETURN_IF_ERROR(pipeline.add(kNotifyAppended, channel.text(channel_)));
   ES_RETURN_IF_ERROR(pipeline.add("COMMIT"));
   // Taken after the commit, in the same round trip: when nothing older still runs, the events
   // just committed are visible to feed readers at once.
   if (txn_inserted_) ES_RETURN_IF_ERROR(pipeline.add(kSnapshotXmin));
+  return Status::ok();
+}
+
+void Writer::finish_commit(const std::vector<PgResult>& results) {
+  committed_ = true;
+  if (txn_inserted_) advance_visible_below(read_xid8(results.back().field(0, 0)));
+}
+
+Status Writer::commit() {
+  ES_RETURN_IF_ERROR(flush_appends(/*commit=*/true));
+  ES_RETURN_IF_ERROR(broken_);
+  if (committed_) return Status::ok();
+  Pipeline pipeline(conn_);
+  std::size_t skip = 0;
+  ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
+  Params channel;
+  ES_RETURN_IF_ERROR(add_commit(pipeline, channel));
   auto results = pipeline.run();
   if (!results) return results.error();
-  if (txn_inserted_) advance_visible_below(read_xid8(results->back().field(0, 0)));
+  finish_commit(*results);
   return Status::ok();
 }
 
 void Writer::rollback() {
   deferred_.clear();
+  pending_.clear();
   (void)conn_.exec("ROLLBACK");
 }
 
 Status Writer::savepoint() {
-  deferred_.emplace_back("SAVEPOINT append");
+  isolate_ = true;
   return Status::ok();
 }
-void Writer::rollback_to_savepoint() { deferred_.emplace_back("ROLLBACK TO SAVEPOINT append"); }
-void Writer::release_savepoint() { deferred_.emplace_back("RELEASE SAVEPOINT append"); }
+void Writer::rollback_to_savepoint() {
+  if (savepoint_open_) deferred_.emplace_back("ROLLBACK TO SAVEPOINT append");
+}
+void Writer::release_savepoint() {
+  if (savepoint_open_) deferred_.emplace_back("RELEASE SAVEPOINT append");
+  savepoint_open_ = false;
+}
+
+Status Writer::start_eager() {
+  ES_RETURN_IF_ERROR(flush_appends(/*commit=*/false));
+  if (isolate_) {
+    deferred_.emplace_back("SAVEPOINT append");
+    savepoint_open_ = true;
+  }
+  return Status::ok();
+}
 
 Result<Writer::Appended> Writer::append(std::span<const AppendRequest> batch) {
   Appended out;
-  const detail::GroupCommit::Job job = [&] { return apply_append(batch, out); };
-  ES_RETURN_IF_ERROR(group_.run(job));
+  PendingAppend pending{.batch = batch, .out = &out};
+  const detail::GroupCommit::Job job = [&] {
+    pending.recorded_at = txn_recorded_at_;
+    pending_.push_back(&pending);
+    return Status::ok();
+  };
+  const Status group = group_.run(job);
+  // The append's own failure says more than the group's (a conflict, not an aborted commit).
+  ES_RETURN_IF_ERROR(pending.status);
+  ES_RETURN_IF_ERROR(group);
   return out;
 }
 
@@ -156,91 +198,206 @@ Result<Writer::Appended> Writer::import(std::span<const ImportGroup> groups) {
   Appended out;
   // Only this job's events get the imported times: the group's other jobs keep the clock's.
   const detail::GroupCommit::Job job = [&] {
-    const Timestamp clock = txn_recorded_at_;
-    Status status;
+    ES_RETURN_IF_ERROR(start_eager());
     for (const ImportGroup& group : groups) {
       Appended part;
-      txn_recorded_at_ = group.recorded_at;
-      status = apply_append(group.requests, part);
-      if (!status.is_ok()) break;
+      PendingAppend pending{
+          .batch = group.requests, .recorded_at = group.recorded_at, .out = &part};
+      pending_.push_back(&pending);
+      ES_RETURN_IF_ERROR(flush_appends(/*commit=*/false));
+      ES_RETURN_IF_ERROR(pending.status);
       out.results.insert(out.results.end(), part.results.begin(), part.results.end());
       if (part.xid != 0) out.xid = part.xid;
     }
-    txn_recorded_at_ = clock;
-    return status;
+    return Status::ok();
   };
   ES_RETURN_IF_ERROR(group_.run(job));
   return out;
 }
 
-Status Writer::apply_append(std::span<const AppendRequest> batch, Appended& out) {
-  out.results.assign(batch.size(), AppendResult{});
-  // One round trip: every stream's lock and row, and every stored id.
-  Pipeline pipeline(conn_);
-  std::size_t skip = 0;
-  ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
-  std::deque<Params> params;
-  std::vector<std::string> ids(batch.size());
-  for (std::size_t r = 0; r < batch.size(); ++r) {
-    Params& name = params.emplace_back().text(batch[r].stream);
-    ES_RETURN_IF_ERROR(pipeline.add(kLockStream, name));
-    ES_RETURN_IF_ERROR(pipeline.add(kSelectStream, name));
-    ids[r] = id_array(batch[r]);
-    if (!ids[r].empty()) {
-      ES_RETURN_IF_ERROR(pipeline.add(kSelectIds, params.emplace_back().text(ids[r])));
+std::size_t Writer::wave_end(std::size_t first) const {
+  std::set<std::string_view> streams;
+  std::set<Uuid> ids;
+  std::size_t end = first;
+  for (; end < pending_.size(); ++end) {
+    const std::span<const AppendRequest> batch = pending_[end]->batch;
+    const bool overlaps = std::ranges::any_of(batch, [&](const AppendRequest& request) {
+      return streams.contains(request.stream) ||
+             std::ranges::any_of(request.events,
+                                 [&](const EventData& e) { return ids.contains(e.id); });
+    });
+    if (overlaps && end > first) break;
+    for (const AppendRequest& request : batch) {
+      streams.insert(request.stream);
+      for (const EventData& event : request.events) {
+        if (!event.id.is_nil()) ids.insert(event.id);
+      }
     }
   }
-  auto fetched = pipeline.run();
-  if (!fetched) return fetched.error();
+  return end;
+}
 
+Status Writer::flush_appends(bool commit) {
+  std::size_t first = 0;
+  Status status;
+  while (first < pending_.size() && status.is_ok()) {
+    const std::size_t end = wave_end(first);
+    status =
+        run_wave(std::span(pending_).subspan(first, end - first), commit && end == pending_.size());
+    first = status.is_ok() ? end : first;
+  }
+  for (std::size_t i = first; i < pending_.size(); ++i) {
+    if (pending_[i]->status.is_ok()) pending_[i]->status = status;
+  }
+  pending_.clear();
+  return status;
+}
+
+Status Writer::queue_reads(Pipeline& pipeline, PendingAppend& append, std::deque<Params>& params) {
+  append.ids.resize(append.batch.size());
+  for (std::size_t r = 0; r < append.batch.size(); ++r) {
+    Params& name = params.emplace_back().text(append.batch[r].stream);
+    ES_RETURN_IF_ERROR(pipeline.add(kLockStream, name));
+    ES_RETURN_IF_ERROR(pipeline.add(kSelectStream, name));
+    append.ids[r] = id_array(append.batch[r]);
+    if (!append.ids[r].empty()) {
+      ES_RETURN_IF_ERROR(pipeline.add(kSelectIds, params.emplace_back().text(append.ids[r])));
+    }
+  }
+  return Status::ok();
+}
+
+Status Writer::decide(PendingAppend& append, const std::vector<PgResult>& fetched,
+                      std::size_t next) {
+  const std::span<const AppendRequest> batch = append.batch;
+  append.out->results.assign(batch.size(), AppendResult{});
+  append.rows.assign(batch.size(), detail::StreamRow{});
   // Decide every request before writing any: the ids first, then the expected version.
-  std::vector<detail::StreamRow> rows(batch.size());
-  std::vector<const AppendRequest*> to_insert;
-  std::vector<detail::StreamRow*> insert_rows;
-  std::vector<AppendResult*> insert_results;
-  std::size_t next = skip;
+  std::size_t inserts = 0;
   for (std::size_t r = 0; r < batch.size(); ++r) {
     const AppendRequest& request = batch[r];
+    detail::StreamRow& row = append.rows[r];
     ++next;  // the lock's result
-    const PgResult& stream_row = (*fetched)[next++];
-    if (stream_row.rows() > 0) rows[r] = decode_stream_head(stream_row);
+    const PgResult& stream_row = fetched[next++];
+    if (stream_row.rows() > 0) row = decode_stream_head(stream_row);
     // The tenant first: another tenant learns nothing, not even a replay's place or a version.
-    ES_RETURN_IF_ERROR(detail::check_tenant(request.stream, rows[r], request.tenant));
-    if (ids[r].empty()) {
-      ES_RETURN_IF_ERROR(detail::check_expected(request.stream, rows[r], request.expected));
-      to_insert.push_back(&request);
-      insert_rows.push_back(&rows[r]);
-      insert_results.push_back(&out.results[r]);
-      continue;
-    }
-    const PgResult& found = (*fetched)[next++];
-    if (found.rows() == 0) {
-      ES_RETURN_IF_ERROR(detail::check_expected(request.stream, rows[r], request.expected));
-      to_insert.push_back(&request);
-      insert_rows.push_back(&rows[r]);
-      insert_results.push_back(&out.results[r]);
+    ES_RETURN_IF_ERROR(detail::check_tenant(request.stream, row, request.tenant));
+    const PgResult* found = append.ids[r].empty() ? nullptr : &fetched[next++];
+    if (found == nullptr || found->rows() == 0) {
+      ES_RETURN_IF_ERROR(detail::check_expected(request.stream, row, request.expected));
+      ++inserts;
       continue;
     }
     std::map<Uuid, detail::StoredPlace> places;
-    for (int i = 0; i < found.rows(); ++i) {
-      places.emplace(read_uuid(found.field(i, 0)),
-                     detail::StoredPlace{std::string(found.field(i, 1)),
-                                         read_int8(found.field(i, 2)), position_at(found, i, 3)});
+    for (int i = 0; i < found->rows(); ++i) {
+      places.emplace(read_uuid(found->field(i, 0)),
+                     detail::StoredPlace{std::string(found->field(i, 1)),
+                                         read_int8(found->field(i, 2)), position_at(*found, i, 3)});
     }
     std::vector<std::optional<detail::StoredPlace>> stored;
     for (const EventData& event : request.events) {
       auto it = event.id.is_nil() ? places.end() : places.find(event.id);
       stored.push_back(it == places.end() ? std::nullopt : std::optional(it->second));
     }
-    auto replay = detail::check_replay(request.stream, rows[r], request.expected, stored);
+    auto replay = detail::check_replay(request.stream, row, request.expected, stored);
     if (!replay) return replay.error();
-    out.results[r] = *replay;
+    append.out->results[r] = *replay;
   }
-  if (to_insert.empty()) return Status::ok();
-  if (to_insert.size() != batch.size()) {
+  if (inserts == 0) return Status::ok();
+  if (inserts != batch.size()) {
     return Status::already_exists("batch repeats the event ids of some requests but not others");
   }
-  return insert_events(to_insert, insert_rows, insert_results, out.xid);
+  append.writes = true;
+  return Status::ok();
+}
+
+struct Writer::WriteBuffers {
+  std::deque<Params> params;
+  std::deque<Uuid> fresh_ids;
+  std::deque<detail::ChainHash> hashes;
+};
+
+Status Writer::run_wave(std::span<PendingAppend* const> wave, bool commit) {
+  // One round trip: every stream's lock and row, and every stored id.
+  Pipeline reads(conn_);
+  std::size_t skip = 0;
+  ES_RETURN_IF_ERROR(start_pipeline(reads, skip));
+  std::deque<Params> read_params;
+  std::vector<std::size_t> firsts;
+  std::size_t entries = skip;
+  for (PendingAppend* append : wave) {
+    firsts.push_back(entries);
+    ES_RETURN_IF_ERROR(queue_reads(reads, *append, read_params));
+    for (const std::string& ids : append->ids) entries += ids.empty() ? 2U : 3U;
+  }
+  std::vector<PgResult> fetched;
+  std::size_t failed = 0;
+  if (Status s = reads.run(fetched, failed); !s.is_ok()) {
+    broken_ = s;
+    return s;
+  }
+  std::vector<PendingAppend*> writers;
+  for (std::size_t i = 0; i < wave.size(); ++i) {
+    wave[i]->status = decide(*wave[i], fetched, firsts[i]);
+    if (wave[i]->status.is_ok() && wave[i]->writes) writers.push_back(wave[i]);
+  }
+  // One round trip for every append's writes (and the commit), again after each refused one.
+  for (std::size_t from = 0; from < writers.size();) {
+    Pipeline pipeline(conn_);
+    ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
+    WriteBuffers buffers;
+    std::vector<std::size_t> ends;
+    entries = skip;
+    for (std::size_t i = from; i < writers.size(); ++i) {
+      if (isolate_) {
+        ES_RETURN_IF_ERROR(pipeline.add("SAVEPOINT append"));
+        ++entries;
+      }
+      ES_RETURN_IF_ERROR(queue_writes(pipeline, *writers[i], buffers, entries));
+      if (isolate_) {
+        ES_RETURN_IF_ERROR(pipeline.add("RELEASE SAVEPOINT append"));
+        ++entries;
+      }
+      ends.push_back(entries);
+    }
+    txn_inserted_ = true;
+    Params channel;
+    if (commit) ES_RETURN_IF_ERROR(add_commit(pipeline, channel));
+    std::vector<PgResult> done;
+    Status status = pipeline.run(done, failed);
+    std::size_t start = skip;
+    std::size_t i = from;
+    for (; i < writers.size() && (status.is_ok() || ends[i - from] <= failed); ++i) {
+      read_writes(*writers[i], done, isolate_ ? start + 1 : start);
+      start = ends[i - from];
+    }
+    if (status.is_ok()) {
+      if (commit) finish_commit(done);
+      return Status::ok();
+    }
+    // Refused by the server: the (stream, version) backstop means a writer that bypassed the
+    // stream lock took the version.
+    if (failed < skip || i == writers.size()) {
+      broken_ = status;
+      return status;
+    }
+    PendingAppend& refused = *writers[i];
+    refused.status = status;
+    if (status.code() == StatusCode::kInternal &&
+        status.message().find(kStreamVersionConstraint) != std::string_view::npos) {
+      const AppendRequest& request = refused.batch.front();
+      refused.status = Status::conflict({std::string(request.stream), request.expected.to_string(),
+                                         refused.rows.front().version});
+    }
+    if (!isolate_) {
+      broken_ = status;
+      return status;
+    }
+    deferred_.emplace_back("ROLLBACK TO SAVEPOINT append");
+    deferred_.emplace_back("RELEASE SAVEPOINT append");
+    from = i + 1;
+  }
+  return Status::ok();
 }
 
 const std::string& Writer::insert_sql(std::size_t rows) {
@@ -260,70 +417,56 @@ const std::string& Writer::insert_sql(std::size_t rows) {
   return sql;
 }
 
-Status Writer::insert_events(const std::vector<const AppendRequest*>& requests,
-                             const std::vector<detail::StreamRow*>& rows,
-                             const std::vector<AppendResult*>& results, std::uint64_t& xid) {
-  // One round trip: every chunk of every request's events, then the stream rows.
-  Pipeline pipeline(conn_);
-  std::size_t skip = 0;
-  ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
-  std::deque<Params> params;
-  std::deque<Uuid> fresh_ids;
-  std::deque<detail::ChainHash> hashes;
+Status Writer::queue_writes(Pipeline& pipeline, PendingAppend& append, WriteBuffers& buffers,
+                            std::size_t& entries) {
   // The hashed recorded_at is the stored one: timestamptz keeps microseconds, as Timestamp does.
-  const std::int64_t recorded_at_us = to_unix_micros(txn_recorded_at_);
-  std::vector<std::size_t> chunks(requests.size());
-  for (std::size_t r = 0; r < requests.size(); ++r) {
-    const AppendRequest& request = *requests[r];
-    const detail::StreamRow& row = *rows[r];
+  const std::int64_t recorded_at_us = to_unix_micros(append.recorded_at);
+  append.chunks.assign(append.batch.size(), 0);
+  for (std::size_t r = 0; r < append.batch.size(); ++r) {
+    const AppendRequest& request = append.batch[r];
+    const detail::StreamRow& row = append.rows[r];
+    AppendResult& result = append.out->results[r];
     const std::string_view tenant = row.exists ? std::string_view(row.tenant) : request.tenant;
     std::int64_t version = row.version;
     detail::ChainHash hash = row.last_hash;
-    results[r]->first_version = version + 1;
+    result.first_version = version + 1;
     for (std::size_t first = 0; first < request.events.size(); first += kRowsPerInsert) {
       const std::size_t n = std::min(kRowsPerInsert, request.events.size() - first);
-      Params& p = params.emplace_back();
-      p.text(request.stream).text(tenant).timestamptz(txn_recorded_at_);
+      Params& p = buffers.params.emplace_back();
+      p.text(request.stream).text(tenant).timestamptz(append.recorded_at);
       for (std::size_t i = first; i < first + n; ++i) {
         const EventData& event = request.events[i];
-        const Uuid& id = event.id.is_nil() ? fresh_ids.emplace_back(Uuid::v7()) : event.id;
+        const Uuid& id = event.id.is_nil() ? buffers.fresh_ids.emplace_back(Uuid::v7()) : event.id;
         hash = detail::chain_hash(hash, detail::chain_fields(request.stream, ++version, id, event,
                                                              tenant, recorded_at_us));
         p.uuid(id).int8(version).text(event.type).int4(event.schema_version);
-        p.bytea(event.data).text(event.metadata).bytea(detail::as_bytes(hashes.emplace_back(hash)));
+        p.bytea(event.data).text(event.metadata);
+        p.bytea(detail::as_bytes(buffers.hashes.emplace_back(hash)));
       }
       ES_RETURN_IF_ERROR(pipeline.add(insert_sql(n), p));
-      ++chunks[r];
+      ++append.chunks[r];
     }
-    results[r]->last_version = version;
-    Params& up = params.emplace_back();
-    up.text(request.stream).int8(version).text(tenant).timestamptz(txn_recorded_at_);
-    up.bytea(detail::as_bytes(hashes.emplace_back(hash)));
+    result.last_version = version;
+    Params& up = buffers.params.emplace_back();
+    up.text(request.stream).int8(version).text(tenant).timestamptz(append.recorded_at);
+    up.bytea(detail::as_bytes(buffers.hashes.emplace_back(hash)));
     ES_RETURN_IF_ERROR(pipeline.add(kUpsertStream, up));
+    entries += append.chunks[r] + 1;
   }
-  auto done = pipeline.run();
-  if (!done) {
-    const Status& e = done.error();
-    // The (stream, version) backstop: a writer that bypassed the stream lock took the version.
-    if (e.code() == StatusCode::kInternal &&
-        e.message().find(kStreamVersionConstraint) != std::string_view::npos) {
-      const AppendRequest& request = *requests.front();
-      return Status::conflict(
-          {std::string(request.stream), request.expected.to_string(), rows.front()->version});
-    }
-    return e;
-  }
-  std::size_t next = skip;
-  for (std::size_t r = 0; r < requests.size(); ++r) {
-    const PgResult& first = (*done)[next];
-    const PgResult& last = (*done)[next + chunks[r] - 1];
-    results[r]->first_position = position_at(first, 0, 0);
-    results[r]->last_position = position_at(last, last.rows() - 1, 0);
-    xid = results[r]->first_position.major();
-    next += chunks[r] + 1;
-  }
-  txn_inserted_ = true;
   return Status::ok();
+}
+
+void Writer::read_writes(PendingAppend& append, const std::vector<PgResult>& done,
+                         std::size_t next) {
+  for (std::size_t r = 0; r < append.batch.size(); ++r) {
+    AppendResult& result = append.out->results[r];
+    const PgResult& first = done[next];
+    const PgResult& last = done[next + append.chunks[r] - 1];
+    result.first_position = position_at(first, 0, 0);
+    result.last_position = position_at(last, last.rows() - 1, 0);
+    append.out->xid = result.first_position.major();
+    next += append.chunks[r] + 1;
+  }
 }
 
 Result<detail::StreamRow> Writer::load_row(std::string_view stream) {
@@ -342,6 +485,7 @@ Result<detail::StreamRow> Writer::load_row(std::string_view stream) {
 
 Status Writer::delete_stream(std::string_view stream, ExpectedVersion expected, bool tombstone) {
   const detail::GroupCommit::Job job = [&]() -> Status {
+    ES_RETURN_IF_ERROR(start_eager());
     auto row = load_row(stream);
     if (!row) return row.error();
     auto write = detail::check_delete(stream, *row, expected, tombstone);
@@ -356,6 +500,7 @@ Status Writer::delete_stream(std::string_view stream, ExpectedVersion expected, 
 
 Status Writer::set_retention(std::string_view stream, const Retention& retention) {
   const detail::GroupCommit::Job job = [&]() -> Status {
+    ES_RETURN_IF_ERROR(start_eager());
     auto row = load_row(stream);
     if (!row) return row.error();
     ES_RETURN_IF_ERROR(detail::check_retention_target(stream, *row));

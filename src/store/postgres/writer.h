@@ -1,12 +1,18 @@
 // The postgres backend's write side: one write connection driven by GroupCommit. Every write —
-// append, delete, tombstone, retention — is a job in a group transaction; each job's statements
-// go out in pipelines (the stream rows and id look-ups in one round trip, the inserts and stream
-// updates in another), and the transaction statements (BEGIN, SAVEPOINT, RELEASE) ride along with
-// the next pipeline instead of costing a round trip of their own.
+// append, delete, tombstone, retention — is a job in a group transaction. An append job only
+// queues itself; at the commit the writer runs the group's appends together, a wave at a time (a
+// wave holds appends whose streams and ids do not overlap): the wave's stream locks, stream rows
+// and id look-ups go out in one pipeline, then every append's inserts and stream updates, each
+// inside its own savepoint, in a second one that also carries the COMMIT. So a group costs two
+// round trips, not two per append. A write the server refuses fails only its own append: the
+// writer rolls back to that append's savepoint and sends the rest again. Other jobs (delete,
+// retention, import) run at their turn, after the appends queued before them. The transaction
+// statements (BEGIN, SAVEPOINT, RELEASE) ride along with the next pipeline.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -62,12 +68,42 @@ class Writer final : private detail::WriteTransaction {
   // of theirs precede the caller's.
   Status start_pipeline(Pipeline& pipeline, std::size_t& skip);
 
-  // Job bodies; run inside the group transaction.
-  Status apply_append(std::span<const AppendRequest> batch, Appended& out);
+  // An append waiting for the group's pipelines.
+  struct PendingAppend {
+    std::span<const AppendRequest> batch;
+    Timestamp recorded_at;
+    Appended* out = nullptr;
+    Status status;                        // the append's own outcome
+    std::vector<std::string> ids;         // per request: its ids as a uuid[] literal, or ""
+    std::vector<detail::StreamRow> rows;  // per request: the stream row read under its lock
+    bool writes = false;                  // every request inserts (none is a replay)
+    std::vector<std::size_t> chunks;      // per request: its INSERT statements
+  };
+  struct WriteBuffers;  // parameters of one write pipeline
+
+  // Runs every pending append; with `commit`, the last write pipeline also commits.
+  Status flush_appends(bool commit);
+  // Where the wave starting at pending_[first] ends.
+  std::size_t wave_end(std::size_t first) const;
+  Status run_wave(std::span<PendingAppend* const> wave, bool commit);
+  Status queue_reads(Pipeline& pipeline, PendingAppend& append, std::deque<Params>& params);
+  // Decides `append` from its reads, which start at fetched[next].
+  static Status decide(PendingAppend& append, const std::vector<PgResult>& fetched,
+                       std::size_t next);
+  // Queues the inserts and stream updates of `append`; `entries` counts the statements.
+  Status queue_writes(Pipeline& pipeline, PendingAppend& append, WriteBuffers& buffers,
+                      std::size_t& entries);
+  // Fills `append`'s results from its writes, which start at done[next].
+  static void read_writes(PendingAppend& append, const std::vector<PgResult>& done,
+                          std::size_t next);
+  // Queues the end of the transaction: the notification, COMMIT and the snapshot xmin.
+  Status add_commit(Pipeline& pipeline, Params& channel);
+  void finish_commit(const std::vector<PgResult>& results);
+  // A job that runs statements of its own: runs the appends queued before it, then opens the
+  // job's savepoint.
+  Status start_eager();
+
   Result<detail::StreamRow> load_row(std::string_view stream);
-  Status insert_events(const std::vector<const AppendRequest*>& requests,
-                       const std::vector<detail::StreamRow*>& rows,
-                       const std::vector<AppendResult*>& results, std::uint64_t& xid);
   // The SQL of a multi-row insert of `rows` events.
   const std::string& insert_sql(std::size_t rows);
 
@@ -77,6 +113,11 @@ class Writer final : private detail::WriteTransaction {
   Timestamp txn_recorded_at_;          // recorded_at of every event of the current transaction
   Timestamp last_recorded_at_;         // so recorded_at never decreases along this writer's commits
   bool txn_inserted_ = false;          // the current transaction wrote events
+  std::vector<PendingAppend*> pending_;  // the current transaction's appends not yet run
+  bool isolate_ = false;                 // the group has several jobs: each runs in a savepoint
+  bool savepoint_open_ = false;          // an eager job's savepoint was sent
+  bool committed_ = false;               // a write pipeline carried the COMMIT
+  Status broken_;  // an error no savepoint undoes: the transaction cannot commit
   std::vector<std::string> insert_sql_;  // by row count
   std::atomic<std::uint64_t> visible_below_{0};
   const std::string channel_;  // notified by each commit that appended (store/postgres/listener.h)
