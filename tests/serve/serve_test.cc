@@ -133,6 +133,32 @@ TEST_F(ServeTest, BatchIsAllOrNothing) {
   EXPECT_EQ(results[1]["last_version"], 2);
 }
 
+TEST_F(ServeTest, TheTraceparentHeaderGoesIntoEventsThatNameNone) {
+  start();
+  const std::string header = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  const std::string own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  json with_metadata = event("B", {});
+  with_metadata["metadata"] = {{"actor", "ada"}};
+  json with_own = event("C", {});
+  with_own["metadata"] = {{"traceparent", own}};
+  const httplib::Headers headers{{"traceparent", header}};
+  auto r = client_->Post("/api/streams/t-1", headers,
+                         json{{"events", {event("A", {}), with_metadata, with_own}}}.dump(),
+                         "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  // An invalid header is ignored, as the specification asks of a receiver.
+  r = client_->Post("/api/streams/t-1", {{"traceparent", "00-bad"}},
+                    json{{"events", {event("D", {})}}}.dump(), "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+
+  const json events = body_of(get("/api/streams/t-1"))["events"];
+  ASSERT_EQ(events.size(), 4U);
+  EXPECT_EQ(events[0]["metadata"], json({{"traceparent", header}}));
+  EXPECT_EQ(events[1]["metadata"], json({{"actor", "ada"}, {"traceparent", header}}));
+  EXPECT_EQ(events[2]["metadata"], json({{"traceparent", own}}));
+  EXPECT_FALSE(events[3]["metadata"].contains("traceparent")) << events[3];
+}
+
 TEST_F(ServeTest, ReadAllFiltersAndPages) {
   start();
   for (const char* stream : {"account-1", "order-1", "account-2"}) {

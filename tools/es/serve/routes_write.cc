@@ -1,6 +1,8 @@
 // POST /api/streams/{stream} and POST /api/batch: appends with an expected version, idempotent
 // event ids and atomic multi-stream batches. Every event of a request is checked before anything
-// is written: a refused request changes nothing.
+// is written: a refused request changes nothing. A valid W3C `traceparent` request header goes
+// into the metadata of every event that names none, so the store's spans and everything the
+// events cause join the caller's trace.
 #include <fmt/format.h>
 
 #include <array>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "api.h"
+#include "es/core/traceparent.h"
 #include "input_event.h"
 
 namespace es::serve {
@@ -40,10 +43,31 @@ Result<ExpectedVersion> parse_expected(const Json* value, std::string_view where
       "{}\"expected\" must be \"any\", \"no_stream\", \"exists\" or a version >= 0", where));
 }
 
+// The request's traceparent header in its version-00 form, or empty when there is none or it is
+// invalid (which the specification tells a receiver to ignore).
+std::string request_traceparent(const httplib::Request& req) {
+  if (!req.has_header("traceparent")) return {};
+  const auto parsed = Traceparent::parse(req.get_header_value("traceparent"));
+  return parsed ? parsed->to_string() : std::string();
+}
+
+// Puts `traceparent` into the metadata of `event` (given as `json`) unless it names one already.
+void add_traceparent(const Json& json, const std::string& traceparent, EventData& event) {
+  const auto metadata = json.find("metadata");
+  if (metadata == json.end() || metadata->is_null()) {
+    event.metadata = cli::dump(Json{{"traceparent", traceparent}});
+  } else if (metadata->is_object() && !metadata->contains("traceparent")) {
+    Json merged = *metadata;
+    merged["traceparent"] = traceparent;
+    event.metadata = cli::dump(merged);
+  }
+}
+
 // Fills `out` from {"expected"?, "events": [...]}; `budget` is the events the request may still
-// carry. On too many events, `too_many` is set.
-Status parse_stream_append(const Json& body, std::string_view where, std::size_t& budget,
-                           bool& too_many, StreamAppend& out) {
+// carry. On too many events, `too_many` is set. `traceparent` (may be empty) goes into each event
+// whose metadata names none.
+Status parse_stream_append(const Json& body, std::string_view where, const std::string& traceparent,
+                           std::size_t& budget, bool& too_many, StreamAppend& out) {
   const auto expected_it = body.find("expected");
   auto expected = parse_expected(expected_it == body.end() ? nullptr : &*expected_it, where);
   if (!expected) return expected.error();
@@ -71,6 +95,7 @@ Status parse_stream_append(const Json& body, std::string_view where, std::size_t
     }
     auto parsed = cli::input_event_from_json(event, at);
     if (!parsed) return parsed.error();
+    if (!traceparent.empty()) add_traceparent(event, traceparent, parsed->event);
     out.events.push_back(std::move(parsed->event));
   }
   return Status::ok();
@@ -144,7 +169,8 @@ void add_write_routes(Api& api, httplib::Server& server) {
               requests[0].stream = req.matches[1].str();
               std::size_t budget = api.options.max_events_per_request;
               bool too_many = false;
-              const Status s = parse_stream_append(*body, "", budget, too_many, requests[0]);
+              const Status s = parse_stream_append(*body, "", request_traceparent(req), budget,
+                                                   too_many, requests[0]);
               if (!s.is_ok()) return send_parse_error(api, res, s, too_many);
               append_and_respond(api, call, res, requests, /*batch=*/false);
             });
@@ -161,6 +187,7 @@ void add_write_routes(Api& api, httplib::Server& server) {
               std::vector<StreamAppend> requests(appends->size());
               std::size_t budget = api.options.max_events_per_request;
               bool too_many = false;
+              const std::string traceparent = request_traceparent(req);
               for (std::size_t i = 0; i < appends->size(); ++i) {
                 const Json& entry = (*appends)[i];
                 const std::string where = fmt::format("appends[{}].", i);
@@ -170,7 +197,8 @@ void add_write_routes(Api& api, httplib::Server& server) {
                                     fmt::format("{}stream must be a string", where));
                 }
                 requests[i].stream = stream->get<std::string>();
-                const Status s = parse_stream_append(entry, where, budget, too_many, requests[i]);
+                const Status s =
+                    parse_stream_append(entry, where, traceparent, budget, too_many, requests[i]);
                 if (!s.is_ok()) return send_parse_error(api, res, s, too_many);
               }
               append_and_respond(api, call, res, requests, /*batch=*/true);
