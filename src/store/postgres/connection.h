@@ -78,6 +78,8 @@ class Pipeline {
   Status add(const std::string& sql, Params& params);
   // Queues parameterless SQL.
   Status add(const std::string& sql);
+  // Statements queued so far: the index the next one's result will have.
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
   // Sends everything and returns one result per statement, in order; or the first error.
   Result<std::vector<PgResult>> run();
   // Sends everything; `results` gets one result per statement, those after a failure included.

@@ -324,11 +324,9 @@ Status Writer::run_wave(std::span<PendingAppend* const> wave, bool commit) {
   ES_RETURN_IF_ERROR(start_pipeline(reads, skip));
   std::deque<Params> read_params;
   std::vector<std::size_t> firsts;
-  std::size_t entries = skip;
   for (PendingAppend* append : wave) {
-    firsts.push_back(entries);
+    firsts.push_back(reads.size());
     ES_RETURN_IF_ERROR(queue_reads(reads, *append, read_params));
-    for (const std::string& ids : append->ids) entries += ids.empty() ? 2U : 3U;
   }
   std::vector<PgResult> fetched;
   std::size_t failed = 0;
@@ -346,19 +344,12 @@ Status Writer::run_wave(std::span<PendingAppend* const> wave, bool commit) {
     Pipeline pipeline(conn_);
     ES_RETURN_IF_ERROR(start_pipeline(pipeline, skip));
     WriteBuffers buffers;
-    std::vector<std::size_t> ends;
-    entries = skip;
+    std::vector<std::size_t> ends;  // per writer: the index after its last statement
     for (std::size_t i = from; i < writers.size(); ++i) {
-      if (isolate_) {
-        ES_RETURN_IF_ERROR(pipeline.add("SAVEPOINT append"));
-        ++entries;
-      }
-      ES_RETURN_IF_ERROR(queue_writes(pipeline, *writers[i], buffers, entries));
-      if (isolate_) {
-        ES_RETURN_IF_ERROR(pipeline.add("RELEASE SAVEPOINT append"));
-        ++entries;
-      }
-      ends.push_back(entries);
+      if (isolate_) ES_RETURN_IF_ERROR(pipeline.add("SAVEPOINT append"));
+      ES_RETURN_IF_ERROR(queue_writes(pipeline, *writers[i], buffers));
+      if (isolate_) ES_RETURN_IF_ERROR(pipeline.add("RELEASE SAVEPOINT append"));
+      ends.push_back(pipeline.size());
     }
     txn_inserted_ = true;
     Params channel;
@@ -417,8 +408,7 @@ const std::string& Writer::insert_sql(std::size_t rows) {
   return sql;
 }
 
-Status Writer::queue_writes(Pipeline& pipeline, PendingAppend& append, WriteBuffers& buffers,
-                            std::size_t& entries) {
+Status Writer::queue_writes(Pipeline& pipeline, PendingAppend& append, WriteBuffers& buffers) {
   // The hashed recorded_at is the stored one: timestamptz keeps microseconds, as Timestamp does.
   const std::int64_t recorded_at_us = to_unix_micros(append.recorded_at);
   append.chunks.assign(append.batch.size(), 0);
@@ -451,7 +441,6 @@ Status Writer::queue_writes(Pipeline& pipeline, PendingAppend& append, WriteBuff
     up.text(request.stream).int8(version).text(tenant).timestamptz(append.recorded_at);
     up.bytea(detail::as_bytes(buffers.hashes.emplace_back(hash)));
     ES_RETURN_IF_ERROR(pipeline.add(kUpsertStream, up));
-    entries += append.chunks[r] + 1;
   }
   return Status::ok();
 }

@@ -90,9 +90,8 @@ class Writer final : private detail::WriteTransaction {
   // Decides `append` from its reads, which start at fetched[next].
   static Status decide(PendingAppend& append, const std::vector<PgResult>& fetched,
                        std::size_t next);
-  // Queues the inserts and stream updates of `append`; `entries` counts the statements.
-  Status queue_writes(Pipeline& pipeline, PendingAppend& append, WriteBuffers& buffers,
-                      std::size_t& entries);
+  // Queues the inserts and stream updates of `append`.
+  Status queue_writes(Pipeline& pipeline, PendingAppend& append, WriteBuffers& buffers);
   // Fills `append`'s results from its writes, which start at done[next].
   static void read_writes(PendingAppend& append, const std::vector<PgResult>& done,
                           std::size_t next);
