@@ -51,10 +51,11 @@ Status scan_rows(Connection& conn, std::string_view stream, detail::ChainFeed& s
   if (!events) return events.error();
   int head_rc = heads->step();
   int event_rc = events->step();
+  // An event row's columns are read once, as the row is reached.
+  detail::ChainFields fields;
+  if (event_rc == SQLITE_ROW) fields = chain_fields_of(*events);
   while (head_rc == SQLITE_ROW || event_rc == SQLITE_ROW) {
-    // A stream's row goes before its events; an event row's columns are read once.
-    const detail::ChainFields fields =
-        event_rc == SQLITE_ROW ? chain_fields_of(*events) : detail::ChainFields{};
+    // A stream's row goes before its events.
     if (head_rc == SQLITE_ROW &&
         (event_rc != SQLITE_ROW || heads->column_text(0) <= fields.stream)) {
       scan.head(heads->column_text(0), heads->column_int(1), heads->column_blob(2));
@@ -62,6 +63,7 @@ Status scan_rows(Connection& conn, std::string_view stream, detail::ChainFeed& s
     } else {
       scan.event(fields, events->column_blob(kHashColumn));
       event_rc = events->step();
+      if (event_rc == SQLITE_ROW) fields = chain_fields_of(*events);
     }
   }
   if (head_rc != SQLITE_DONE) return error_status(conn.get(), head_rc, "read streams to verify");
