@@ -2,7 +2,7 @@
 // queue and, for a transactional sink, the checkpoint — in units of work. The plain
 // subscription's sink (make_callback_sink) calls the handler and the DeadLetterStore directly
 // and leaves the checkpoint to the subscription; the exactly-once runner's sink
-// (projection/sqlite/dead_letter_sink.h) runs each unit as one SQLite transaction.
+// (projection/read_model_sink.h) runs each unit as one transaction of the read-model database.
 #pragma once
 
 #include <memory>

@@ -1,5 +1,6 @@
 #include "projection/exactly_once.h"
 
+#include "projection/read_model_sink.h"
 #include "projection/runner_options.h"
 
 namespace es::detail {
@@ -44,15 +45,14 @@ Result<Subscription> run_exactly_once(EventStore& store, const OpenReadModel& op
   SubscriptionOptions subscription = subscription_options(options, projection.filter());
   subscription.from = r->saved.value_or(Position::start());
   if (options.dead_letters != nullptr) {
-    auto sink =
-        r->model->dead_letter_sink({.owner = r,
-                                    .saved = &r->saved,
-                                    .checkpoint_name = *name,
-                                    .handle = [&projection](const RecordedEvent& e, Tx& tx) {
-                                      return projection.handle(e, tx);
-                                    }});
-    if (!sink) return sink.error();
-    return start_with_sink(store, std::move(subscription), *name, std::move(*sink));
+    auto sink = make_read_model_sink({.owner = r,
+                                      .model = r->model.get(),
+                                      .saved = &r->saved,
+                                      .checkpoint_name = *name,
+                                      .handle = [&projection](const RecordedEvent& e, Tx& tx) {
+                                        return projection.handle(e, tx);
+                                      }});
+    return start_with_sink(store, std::move(subscription), *name, std::move(sink));
   }
   return Subscription::start_batched(
       store, std::move(subscription),

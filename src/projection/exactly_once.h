@@ -1,23 +1,25 @@
 // The exactly-once runner, whatever database holds the read model: each batch of events — the
 // handlers' writes through es::Tx and the checkpoint — is one transaction of a ReadModel, so after
 // any crash the read model is exactly the fold of the events up to its checkpoint (DESIGN §8).
+// With options.dead_letters, failing events are parked in the read model's `dead_letters` table
+// inside those transactions (projection/read_model_sink.h).
 // run_sqlite_projection and run_postgres_projection are this runner over their ReadModel.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
-#include <string>
 #include <string_view>
+#include <vector>
 
+#include "es/projection/dead_letter_store.h"
 #include "es/projection/runner.h"
-#include "projection/delivery_sink.h"
 #include "projection/tx_impl.h"
 
 namespace es::detail {
 
 // One connection to a read-model database, used by the runner's thread only: its transaction,
-// and the `checkpoints` table reached through that transaction.
+// and the `checkpoints` and `dead_letters` tables reached through that transaction.
 class ReadModel {
  public:
   ReadModel() = default;
@@ -32,16 +34,11 @@ class ReadModel {
                                  Position next) = 0;
   virtual Status remove_checkpoint(std::string_view name) = 0;
 
-  // What a dead-letter sink over this read model needs from the runner.
-  struct SinkParts {
-    std::shared_ptr<void> owner;               // keeps this read model alive
-    std::optional<Position>* saved = nullptr;  // the committed checkpoint, updated on commit
-    std::string checkpoint_name;
-    std::function<Status(const RecordedEvent&, Tx&)> handle;
-  };
-  // A sink parking dead letters inside this read model's transactions; kInvalidArgument where
-  // the backend has none.
-  virtual Result<std::unique_ptr<DeliverySink>> dead_letter_sink(SinkParts parts) = 0;
+  // As DeadLetterStore's list, park, remove and keep: part of the open transaction, if any.
+  virtual Result<std::vector<DeadLetter>> list_letters(std::string_view subscription) = 0;
+  virtual Status park_letter(const DeadLetter& letter) = 0;
+  virtual Status remove_letter(const DeadLetter& letter) = 0;
+  virtual Status keep_letter(const DeadLetter& letter) = 0;
 };
 
 // Opens a fresh connection to the read-model database.

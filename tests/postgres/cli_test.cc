@@ -1,18 +1,22 @@
-// The `es` commands that keep state beside the store — `tail --name`, `projections` and `dlq` —
-// on a PostgreSQL URL, against the test server. ChildProcess runs the es binary here
-// (ES_APPEND_CHILD_PATH).
+// The `es` commands that keep state beside the store — `tail --name`, `projections` and `dlq`
+// (also on what the exactly-once runner parked) — on a PostgreSQL URL, against the test server.
+// ChildProcess runs the es binary here (ES_APPEND_CHILD_PATH).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
 #include "es/projection/checkpoint_store.h"
 #include "es/projection/dead_letter_store.h"
+#include "es/projection/runner.h"
 #include "es/store/postgres_store.h"
+#include "postgres/raw_postgres.h"
 #include "sqlite/child_process.h"
 #include "support/events.h"
+#include "support/happened.h"
 #include "support/postgres.h"
 
 namespace es::testing {
@@ -102,6 +106,46 @@ TEST_F(PostgresCli, DlqListsRetriesAndDiscardsParkedEvents) {
   ES_ASSERT_OK(depth);
   EXPECT_EQ(*depth, 0U);
   EXPECT_EQ(es(url_, {"dlq", "discard", "mailer"}).status, 4) << "none left to discard";
+}
+
+TEST_F(PostgresCli, DlqListsAndRetriesWhatTheExactlyOnceRunnerParked) {
+  std::atomic<bool> broken{true};
+  Projection<Tx> seen("seen");
+  seen.on_start([](Tx& tx) {
+    return tx.exec("CREATE TABLE IF NOT EXISTS seen (version BIGINT PRIMARY KEY)");
+  });
+  seen.on<Happened>([&broken](const Envelope<Happened>& e, Tx& tx) -> Status {
+    if (broken && e.recorded.version == 2) return Status::unavailable("smtp down");
+    return tx.exec("INSERT INTO seen (version) VALUES (?1)", e.recorded.version);
+  });
+  auto letters = open_postgres_dead_letter_store(url_);
+  ES_ASSERT_OK(letters);
+  const auto run = [&] {
+    auto running = run_postgres_projection(
+        *store_, url_, seen,
+        {.stop_at_head = true, .dead_letters = letters->get(), .retry = {.max_attempts = 1}});
+    ES_ASSERT_OK(running);
+    ASSERT_TRUE(running->wait_stopped(std::chrono::seconds(60)));
+    ES_ASSERT_OK(running->status());
+  };
+  const auto stored = [&] {
+    return pg_query(url_, "public", "SELECT version FROM seen ORDER BY 1");
+  };
+  run();
+  EXPECT_EQ(stored(), std::vector<std::string>{"1"});
+
+  const CliRun listed = es(url_, {"dlq", "list", "--name", "seen"});
+  ASSERT_EQ(listed.status, 0);
+  ASSERT_EQ(listed.lines.size(), 2U) << "the failing event and the one parked behind it";
+  EXPECT_EQ(listed.lines[0]["version"], 2);
+  EXPECT_NE(listed.lines[0]["error"].get<std::string>().find("smtp down"), std::string::npos);
+  EXPECT_EQ(listed.lines[1]["version"], 3);
+
+  ASSERT_EQ(es(url_, {"dlq", "retry", "seen"}).status, 0);
+  broken = false;
+  run();
+  EXPECT_EQ(stored(), (std::vector<std::string>{"1", "2", "3"})) << "each applied once";
+  EXPECT_EQ(es(url_, {"dlq", "list", "--name", "seen"}).lines.size(), 0U);
 }
 
 TEST_F(PostgresCli, TheStoreCommandsWorkOnAUrl) {

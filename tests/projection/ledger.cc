@@ -77,6 +77,21 @@ std::vector<std::string> expected_balances(EventStore& store, Position upto,
   return lines;
 }
 
+std::vector<Position> expected_letters(EventStore& store, const RecordedEvent& failing,
+                                       Position upto) {
+  using Handled = EventSet<std::variant<Deposited, Withdrawn>>;
+  std::vector<Position> letters;
+  const Status s = store.visit_all({}, [&](const RecordedEvent& e) {
+    if (e.position > upto) return false;
+    if (e.stream == failing.stream && e.position >= failing.position && Handled::contains(e.type)) {
+      letters.push_back(e.position);
+    }
+    return true;
+  });
+  EXPECT_TRUE(s.is_ok()) << s.to_string();
+  return letters;
+}
+
 std::vector<std::string> stored_balances(const std::string& path) {
   return sqlite_query(
       path, "SELECT account || '=' || cents FROM balances ORDER BY account COLLATE BINARY");

@@ -39,6 +39,11 @@ void append_ledger_events(EventStore& store, int count, int accounts = 7);
 // `parked`, its events from the given position on (they were dead-lettered).
 std::vector<std::string> expected_balances(EventStore& store, Position upto,
                                            const std::map<std::string, Position>& parked = {});
+// The positions of the letters the projection parks when its handler fails at `failing` and it
+// got as far as `upto`: the failing event, then each later event of its stream that the
+// projection handles (parked behind it), in order.
+std::vector<Position> expected_letters(EventStore& store, const RecordedEvent& failing,
+                                       Position upto);
 // The same lines as the table in the SQLite file at `path` holds them.
 std::vector<std::string> stored_balances(const std::string& path);
 

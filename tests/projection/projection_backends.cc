@@ -71,6 +71,11 @@ void ProjectionTest::exec_in(const ReadModelPlace& place, const std::string& sql
   }
 }
 
+std::unique_ptr<DeadLetterStore> ProjectionTest::letters_in(const ReadModelPlace& place) const {
+  if (place.schema.empty()) return opened(open_sqlite_dead_letter_store(place.sqlite_path));
+  return opened(open_postgres_dead_letter_store(test_pg_url(), {.schema = place.schema}));
+}
+
 std::optional<Position> ProjectionTest::committed_in(const ReadModelPlace& place,
                                                      std::string_view name) const {
   auto cps = place.schema.empty()

@@ -55,6 +55,8 @@ class ProjectionTest : public StoreTest {
   std::vector<std::string> balances_in(const ReadModelPlace& place) const;
   // Runs `sql` on the read model (outside any runner).
   void exec_in(const ReadModelPlace& place, const std::string& sql) const;
+  // A fresh handle on the dead letters the exactly-once runner parks in the read model.
+  std::unique_ptr<DeadLetterStore> letters_in(const ReadModelPlace& place) const;
   // The checkpoint `name` the exactly-once runner committed in the read model.
   std::optional<Position> committed_in(const ReadModelPlace& place, std::string_view name) const;
 

@@ -7,6 +7,8 @@
 //                          checkpoint. Batching many events per transaction is what makes it fast.
 //   run_postgres_projection the same with the read model in a PostgreSQL schema (normally the
 //                          store's own): one PostgreSQL transaction per batch.
+//   Both exactly-once runners can park failing events (ProjectionOptions::dead_letters) in the
+//   read model's own database, each letter in the transaction that moves the checkpoint past it.
 //   run_projection         at-least-once, for any other read model: the checkpoint is saved after
 //                          each batch, so a crash redelivers the events since the last save;
 //                          handlers must tolerate that (see es/projection/deduplicator.h).
@@ -49,9 +51,10 @@ struct ProjectionOptions {
   // Rebuilds refuse a group (kInvalidArgument): one runner replays the whole read model.
   std::optional<ConsumerGroup> group;
   // Where events a handler keeps failing on are parked (es/projection/dead_letter_store.h),
-  // under the checkpoint name, after `retry`. run_projection parks into this store;
-  // run_sqlite_projection parks into the `dead_letters` table of the read-model file, inside its
-  // transactions — pass open_sqlite_dead_letter_store(path) of that file to list, retry and
+  // under the checkpoint name, after `retry`. run_projection parks into this store; the
+  // exactly-once runners park into the `dead_letters` table of the read-model database, inside
+  // their transactions — pass open_sqlite_dead_letter_store(path) of that file, or
+  // open_postgres_dead_letter_store(conninfo, postgres) of that schema, to list, retry and
   // discard them. Default none: a handler error stops the runner.
   DeadLetterStore* dead_letters = nullptr;
   // Attempts and backoff before an event is parked; only with dead_letters.
@@ -77,8 +80,8 @@ Status rebuild_sqlite_projection(EventStore& store, const std::string& path,
 
 // Exactly-once: the read model and the checkpoint `projection.name()` in the schema
 // `postgres.schema` of the database at `conninfo` (created or migrated if needed), events from
-// `store`. Dead letters are not parked by this runner yet: options.dead_letters is refused with
-// kInvalidArgument.
+// `store`. With options.dead_letters, failing events are parked in that schema's `dead_letters`
+// table in the same transactions as the read model and the checkpoint.
 Result<Subscription> run_postgres_projection(EventStore& store, const std::string& conninfo,
                                              const Projection<Tx>& projection,
                                              const ProjectionOptions& options = {},

@@ -3,6 +3,7 @@
 #include "es/projection/runner.h"
 #include "projection/exactly_once.h"
 #include "projection/postgres/checkpoint_table.h"
+#include "projection/postgres/dead_letter_table.h"
 #include "projection/postgres/tx.h"
 #include "store/postgres/schema.h"
 
@@ -13,7 +14,7 @@ namespace {
 class PostgresReadModel final : public detail::ReadModel {
  public:
   explicit PostgresReadModel(postgres::Connection conn)
-      : conn_(std::move(conn)), table_(conn_), tx_(conn_) {}
+      : conn_(std::move(conn)), table_(conn_), letters_(conn_), tx_(conn_) {}
 
   detail::TxImpl& tx() override { return tx_; }
   Result<std::optional<Position>> load_checkpoint(std::string_view name) override {
@@ -24,15 +25,17 @@ class PostgresReadModel final : public detail::ReadModel {
     return table_.save(name, expected, next);
   }
   Status remove_checkpoint(std::string_view name) override { return table_.remove(name); }
-  Result<std::unique_ptr<detail::DeliverySink>> dead_letter_sink(SinkParts /*parts*/) override {
-    return Status::invalid_argument(
-        "run_postgres_projection does not park dead letters yet: leave dead_letters unset, or "
-        "run the projection at-least-once (run_projection) with open_postgres_dead_letter_store");
+  Result<std::vector<DeadLetter>> list_letters(std::string_view subscription) override {
+    return letters_.list(subscription);
   }
+  Status park_letter(const DeadLetter& letter) override { return letters_.park(letter); }
+  Status remove_letter(const DeadLetter& letter) override { return letters_.remove(letter); }
+  Status keep_letter(const DeadLetter& letter) override { return letters_.keep(letter); }
 
  private:
   postgres::Connection conn_;
   postgres::CheckpointTable table_;
+  postgres::DeadLetterTable letters_;
   postgres::PostgresTx tx_;
 };
 

@@ -13,8 +13,4 @@ Result<std::unique_ptr<Session>> Session::open(const std::string& conninfo,
   return std::unique_ptr<Session>(new Session(std::move(*conn)));
 }
 
-Result<PgResult> Session::query(const std::string& sql, Params& params) {
-  return with([&](Connection& c) { return c.query(sql, params); });
-}
-
 }  // namespace es::postgres

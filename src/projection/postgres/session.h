@@ -2,7 +2,7 @@
 // dead letters): opened with the store's migrations, so their tables exist, and used by one
 // statement at a time.
 //
-// Thread safety: query() may be called from any thread; calls are serialised.
+// Thread safety: with() may be called from any thread; calls are serialised.
 #pragma once
 
 #include <memory>
@@ -21,8 +21,6 @@ class Session {
   static Result<std::unique_ptr<Session>> open(const std::string& conninfo,
                                                const PostgresOptions& options);
 
-  // Runs `sql` with `params` (reconnecting first if the connection broke).
-  Result<PgResult> query(const std::string& sql, Params& params);
   // Calls `body` with the connection (healthy, or reconnected first); returns what it returns.
   template <typename Body>
   auto with(Body&& body) -> decltype(body(std::declval<Connection&>())) {

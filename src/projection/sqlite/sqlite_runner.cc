@@ -3,7 +3,7 @@
 #include "es/projection/runner.h"
 #include "projection/exactly_once.h"
 #include "projection/sqlite/checkpoint_table.h"
-#include "projection/sqlite/dead_letter_sink.h"
+#include "projection/sqlite/dead_letter_table.h"
 #include "projection/sqlite/tx_impl.h"
 #include "store/sqlite/schema.h"
 
@@ -13,8 +13,12 @@ namespace {
 // The runner's own write connection to the read-model file.
 class SqliteReadModel final : public detail::ReadModel {
  public:
-  SqliteReadModel(sqlite::Connection conn, sqlite::CheckpointTable table)
-      : conn_(std::move(conn)), table_(std::move(table)), tx_(conn_) {}
+  SqliteReadModel(sqlite::Connection conn, sqlite::CheckpointTable table,
+                  sqlite::DeadLetterTable letters)
+      : conn_(std::move(conn)),
+        table_(std::move(table)),
+        letters_(std::move(letters)),
+        tx_(conn_) {}
 
   detail::TxImpl& tx() override { return tx_; }
   Result<std::optional<Position>> load_checkpoint(std::string_view name) override {
@@ -25,18 +29,17 @@ class SqliteReadModel final : public detail::ReadModel {
     return table_.save(name, expected, next);
   }
   Status remove_checkpoint(std::string_view name) override { return table_.remove(name); }
-  Result<std::unique_ptr<detail::DeliverySink>> dead_letter_sink(SinkParts parts) override {
-    return sqlite::make_sqlite_sink(conn_, {.owner = std::move(parts.owner),
-                                            .tx = &tx_,
-                                            .checkpoints = &table_,
-                                            .saved = parts.saved,
-                                            .checkpoint_name = std::move(parts.checkpoint_name),
-                                            .handle = std::move(parts.handle)});
+  Result<std::vector<DeadLetter>> list_letters(std::string_view subscription) override {
+    return letters_.list(subscription);
   }
+  Status park_letter(const DeadLetter& letter) override { return letters_.park(letter); }
+  Status remove_letter(const DeadLetter& letter) override { return letters_.remove(letter); }
+  Status keep_letter(const DeadLetter& letter) override { return letters_.keep(letter); }
 
  private:
   sqlite::Connection conn_;
   sqlite::CheckpointTable table_;
+  sqlite::DeadLetterTable letters_;
   sqlite::SqliteTx tx_;
 };
 
@@ -44,11 +47,13 @@ detail::OpenReadModel sqlite_read_model(const std::string& path, const SqliteOpt
   return [path, options]() -> Result<std::unique_ptr<detail::ReadModel>> {
     auto conn = sqlite::open_store_connection(path, options);
     if (!conn) return conn.error();
-    // The table's statements are prepared on the connection's handle, which moving keeps.
+    // The tables' statements are prepared on the connection's handle, which moving keeps.
     auto table = sqlite::CheckpointTable::prepare(*conn);
     if (!table) return table.error();
-    return std::unique_ptr<detail::ReadModel>(
-        std::make_unique<SqliteReadModel>(std::move(*conn), std::move(*table)));
+    auto letters = sqlite::DeadLetterTable::prepare(*conn);
+    if (!letters) return letters.error();
+    return std::unique_ptr<detail::ReadModel>(std::make_unique<SqliteReadModel>(
+        std::move(*conn), std::move(*table), std::move(*letters)));
   };
 }
 
