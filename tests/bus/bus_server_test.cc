@@ -283,42 +283,108 @@ TEST_P(BusServerTest, TheRelayAndTheConsumerRideOutAServerRestart) {
 
 // Named after the bus, so that the redis and nats executables' tests differ in CTest.
 #if ES_TEST_HAS_NATS
-// JetStream refusing a message in the middle of a batch (here: larger than the stream allows)
-// stores none of the later ones either, so the relay's republish of the batch keeps each stream
-// in order: the bus holds only the prefix before the refused message.
-TEST(NatsPublisherTest, AMessageTheServerRefusesKeepsTheRestOfItsBatchOffTheBus) {
+// The JetStream stream of a fresh subject, created before the adapter sees it with messages of at
+// most 2,048 bytes, so that the server refuses a larger one.
+class SmallMessageStream {
+ public:
+  SmallMessageStream() {
+    std::replace(name_.begin(), name_.end(), '.', '_');
+    natsConnection* raw = nullptr;
+    EXPECT_EQ(natsConnection_ConnectTo(&raw, testing::test_bus_server("nats").c_str()), NATS_OK);
+    connection_.reset(raw);
+    jsCtx* js = nullptr;
+    EXPECT_EQ(natsConnection_JetStream(&js, connection_.get(), nullptr), NATS_OK);
+    js_.reset(js);
+    EXPECT_EQ(js_AddStream(nullptr, js_.get(), config(2048), nullptr, nullptr), NATS_OK);
+  }
+
+  // Lets messages of any size in from now on.
+  void lift_the_limit() {
+    EXPECT_EQ(js_UpdateStream(nullptr, js_.get(), config(-1), nullptr, nullptr), NATS_OK);
+  }
+
+  // How many messages the stream holds.
+  std::uint64_t messages() {
+    jsStreamInfo* info = nullptr;
+    EXPECT_EQ(js_GetStreamInfo(&info, js_.get(), name_.c_str(), nullptr, nullptr), NATS_OK);
+    const std::uint64_t n = info == nullptr ? 0 : info->State.Msgs;
+    jsStreamInfo_Destroy(info);
+    return n;
+  }
+
   const BusUrl url = testing::fresh_bus_url("nats");
-  std::string stream_name = "ES_" + url.target;  // as the adapter names it
-  std::replace(stream_name.begin(), stream_name.end(), '.', '_');
-  natsConnection* raw = nullptr;
-  ASSERT_EQ(natsConnection_ConnectTo(&raw, testing::test_bus_server("nats").c_str()), NATS_OK);
-  std::unique_ptr<natsConnection, decltype(&natsConnection_Destroy)> connection(
-      raw, &natsConnection_Destroy);
-  jsCtx* js = nullptr;
-  ASSERT_EQ(natsConnection_JetStream(&js, connection.get(), nullptr), NATS_OK);
-  std::unique_ptr<jsCtx, decltype(&jsCtx_Destroy)> context(js, &jsCtx_Destroy);
-  jsStreamConfig config;
-  jsStreamConfig_Init(&config);
-  config.Name = stream_name.c_str();
-  const char* subjects[] = {url.target.c_str()};
-  config.Subjects = subjects;
-  config.SubjectsLen = 1;
-  config.MaxMsgSize = 2048;
-  ASSERT_EQ(js_AddStream(nullptr, js, &config, nullptr, nullptr), NATS_OK);
 
+ private:
+  jsStreamConfig* config(std::int32_t max_message_size) {
+    jsStreamConfig_Init(&config_);
+    config_.Name = name_.c_str();
+    config_.Subjects = subjects_;
+    config_.SubjectsLen = 1;
+    config_.MaxMsgSize = max_message_size;
+    return &config_;
+  }
+
+  std::string name_ = "ES_" + url.target;  // as the adapter names it
+  const char* subjects_[1] = {url.target.c_str()};
+  jsStreamConfig config_{};
+  std::unique_ptr<natsConnection, decltype(&natsConnection_Destroy)> connection_{
+      nullptr, &natsConnection_Destroy};
+  std::unique_ptr<jsCtx, decltype(&jsCtx_Destroy)> js_{nullptr, &jsCtx_Destroy};
+};
+
+// An event larger than the stream allows, in the middle of a batch.
+std::vector<EventData> events_with_a_large_one(std::size_t count, std::size_t large) {
+  std::vector<EventData> events = testing::make_events(count);
+  events[large].data = R"({"n":")" + std::string(4096, 'x') + R"("})";
+  return events;
+}
+
+// JetStream refusing a message in the middle of a batch stores none of the later ones either
+// (they expect the refused one as the stream's last), and the batch's one acknowledgement, of
+// its last message, is an error: the bus holds only the prefix before the refused message.
+TEST(NatsPublisherTest, AMessageTheServerRefusesKeepsTheRestOfItsBatchOffTheBus) {
+  SmallMessageStream stream;
   auto store = make_memory_store();
-  std::vector<EventData> batch = testing::make_events(3);
-  batch[1].data = R"({"n":")" + std::string(4096, 'x') + R"("})";
-  ASSERT_TRUE(store->append("item-1", ExpectedVersion::any(), batch));
-  const auto events = testing::read_everything(*store);
-  auto publisher = testing::open_test_publisher(url);
+  ASSERT_TRUE(store->append("item-1", ExpectedVersion::any(), events_with_a_large_one(3, 1)));
+  auto publisher = testing::open_test_publisher(stream.url);
   ASSERT_NE(publisher, nullptr);
-  EXPECT_FALSE(publisher->publish(events).is_ok());
+  EXPECT_FALSE(publisher->publish(testing::read_everything(*store)).is_ok());
+  EXPECT_EQ(stream.messages(), 1U) << "the event after the refused one is on the bus";
+}
 
-  jsStreamInfo* info = nullptr;
-  ASSERT_EQ(js_GetStreamInfo(&info, js, stream_name.c_str(), nullptr, nullptr), NATS_OK);
-  EXPECT_EQ(info->State.Msgs, 1U) << "the event after the refused one is on the bus";
-  jsStreamInfo_Destroy(info);
+// The relay publishes a page again while a message in its middle is refused; once the server
+// takes it, the bus holds every event exactly once (the republished prefix is acknowledged as
+// duplicates) and in order per stream.
+TEST(NatsPublisherTest, TheRelayRepublishesABatchWithARefusedMessageAndLosesNothing) {
+  SmallMessageStream stream;
+  auto store = make_memory_store();
+  fill(*store, 2, 10, "before");
+  ASSERT_TRUE(store->append("large", ExpectedVersion::any(), events_with_a_large_one(10, 4)));
+  const Position head = fill(*store, 2, 10, "after");
+  auto publisher = testing::open_test_publisher(stream.url);
+  ASSERT_NE(publisher, nullptr);
+  auto checkpoints = make_memory_checkpoint_store();
+  auto relay = Relay::start(*store, *publisher,
+                            {.name = "r",
+                             .checkpoints = checkpoints.get(),
+                             .page_size = 50,
+                             .initial_backoff = milliseconds(20),
+                             .max_backoff = milliseconds(200)});
+  ASSERT_TRUE(relay) << describe(relay);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (relay->progress().retries == 0) {
+    ASSERT_LT(relay->progress().published, head) << "the relay went past the refused event";
+    ASSERT_TRUE(relay->running());
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the relay never retried";
+  }
+  EXPECT_EQ(stream.messages(), 24U) << "only the 24 events before the refused one";
+  stream.lift_the_limit();
+
+  ASSERT_TRUE(relay->wait_for(head, kPatience)) << relay->status().to_string();
+  EXPECT_EQ(stream.messages(), 50U);
+  const auto source = testing::read_everything(*store);
+  expect_every_event_in_order_per_stream(read_whole_bus(stream.url, source.size()), source);
+  EXPECT_TRUE(relay->stop().is_ok());
 }
 #endif
 

@@ -4,10 +4,13 @@
 // with file storage if missing. The publisher sends each event as one message on the subject —
 // the data as payload, the other envelope fields (es/bus/envelope.h) as headers "es-<field>",
 // and the event id as Nats-Msg-Id, so that the server drops a copy published again within the
-// stream's duplicate window — asynchronously, a whole batch in flight, and waits for every
-// acknowledgement. The receiver is the durable pull consumer `name` (explicit acks, AckAll); on
-// each (re)connect it is set to resume right after its acknowledgement floor, so messages that
-// were fetched and never acknowledged come again first, in order.
+// stream's duplicate window. A batch goes out at once: each message after the first expects the
+// one before it as the stream's last (Nats-Expected-Last-Msg-Id), so only the last message is a
+// JetStream publish, and its acknowledgement proves the whole batch stored in order (every other
+// message is a plain publish without a reply). The receiver is the durable pull consumer `name`
+// (explicit acks, AckAll); on each (re)connect it is set to resume right after its
+// acknowledgement floor, so messages that were fetched and never acknowledged come again first,
+// in order.
 // Both connect lazily and again after a failure (kUnavailable until the server answers).
 //
 // Thread safety: as Publisher and Receiver: one thread at a time.

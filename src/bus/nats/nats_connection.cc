@@ -19,11 +19,8 @@ struct OptionsDeleter {
 
 std::string nats_header(std::string_view field) { return "es-" + std::string(field); }
 
-NatsConnection::NatsConnection(BusUrl url, jsPubAckErrHandler on_error, void* closure)
-    : url_(std::move(url)),
-      stream_(stream_name(url_.target)),
-      on_error_(on_error),
-      closure_(closure) {}
+NatsConnection::NatsConnection(BusUrl url)
+    : url_(std::move(url)), stream_(stream_name(url_.target)) {}
 
 bool NatsConnection::connected() const {
   return connection_ && !natsConnection_IsClosed(connection_.get());
@@ -59,9 +56,6 @@ Status NatsConnection::connect() {
   jsOptions js_options;
   jsOptions_Init(&js_options);
   js_options.Wait = kNatsWaitMs;
-  js_options.PublishAsync.MaxPending = 1 << 16;
-  js_options.PublishAsync.ErrHandler = on_error_;
-  js_options.PublishAsync.ErrHandlerClosure = closure_;
   jsCtx* js = nullptr;
   if (natsStatus s = natsConnection_JetStream(&js, connection_.get(), &js_options); s != NATS_OK) {
     return lost("opening JetStream", s);

@@ -19,10 +19,7 @@ inline constexpr std::int64_t kNatsWaitMs = 5000;
 
 class NatsConnection {
  public:
-  // `on_error` (with `closure`) hears of each asynchronous publish the server refused or did
-  // not acknowledge in time.
-  explicit NatsConnection(BusUrl url, jsPubAckErrHandler on_error = nullptr,
-                          void* closure = nullptr);
+  explicit NatsConnection(BusUrl url);
 
   // Connects unless connected, and makes sure the stream exists.
   Status connect();
@@ -32,6 +29,7 @@ class NatsConnection {
   // kUnavailable naming `what`, the status and the server; disconnects.
   Status lost(std::string_view what, natsStatus status, jsErrCode code = static_cast<jsErrCode>(0));
 
+  [[nodiscard]] natsConnection* connection() const { return connection_.get(); }
   [[nodiscard]] jsCtx* jetstream() const { return js_.get(); }
   [[nodiscard]] const BusUrl& url() const { return url_; }
   [[nodiscard]] const std::string& stream() const { return stream_; }
@@ -47,8 +45,6 @@ class NatsConnection {
 
   BusUrl url_;
   std::string stream_;
-  jsPubAckErrHandler on_error_;
-  void* closure_;
   std::unique_ptr<natsConnection, ConnectionDeleter> connection_;
   std::unique_ptr<jsCtx, ContextDeleter> js_;
 };
