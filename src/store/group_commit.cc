@@ -5,46 +5,59 @@
 namespace es::detail {
 
 Status GroupCommit::run(const Job& job) {
-  Pending pending{&job, Status::ok()};
+  auto pending = std::make_shared<Pending>();
+  pending->job = &job;
   std::unique_lock lock(mutex_);
-  queue_.push_back(&pending);
+  queue_.push_back(pending);
   arrived_.notify_one();
-  while (!pending.done) {
+  while (!pending->done) {
     if (leading_) {
-      done_.wait(lock);
-      continue;
+      pending->wake.wait(lock);
+    } else {
+      lead(lock, *pending);
     }
-    leading_ = true;
-    const std::size_t want = std::min(last_group_size_, max_group_size_);
-    if (queue_.size() < want) {
-      arrived_.wait_for(lock, gather_wait_, [&] { return queue_.size() >= want; });
-    }
-    std::deque<Pending*> group;
-    while (!queue_.empty() && group.size() < max_group_size_) {
-      group.push_back(queue_.front());
-      queue_.pop_front();
-    }
-    last_group_size_ = group.size();
-    lock.unlock();
-    commit_group(group);
-    lock.lock();
-    for (Pending* p : group) p->done = true;
-    leading_ = false;
-    done_.notify_all();
   }
-  return std::move(pending.status);
+  return std::move(pending->status);
 }
 
-void GroupCommit::commit_group(std::deque<Pending*>& group) {
+void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self) {
+  leading_ = true;
+  const std::size_t want = std::min(last_group_size_, max_group_size_);
+  if (queue_.size() < want) {
+    arrived_.wait_for(lock, gather_wait_, [&] { return queue_.size() >= want; });
+  }
+  std::vector<PendingPtr> group;
+  group.reserve(std::min(queue_.size(), max_group_size_));
+  while (!queue_.empty() && group.size() < max_group_size_) {
+    group.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  last_group_size_ = group.size();
+  lock.unlock();
+  commit_group(group);
+  lock.lock();
+  leading_ = false;
+  for (const PendingPtr& p : group) p->done = true;
+  // A leader whose own job did not fit in the group leads again; otherwise the first waiter does.
+  PendingPtr next = self.done && !queue_.empty() ? queue_.front() : nullptr;
+  lock.unlock();
+  for (const PendingPtr& p : group) {
+    if (p.get() != &self) p->wake.notify_one();
+  }
+  if (next) next->wake.notify_one();
+  lock.lock();
+}
+
+void GroupCommit::commit_group(std::vector<PendingPtr>& group) {
   Status begun = txn_.begin();
   if (!begun.is_ok()) {
-    for (Pending* p : group) p->status = begun;
+    for (const PendingPtr& p : group) p->status = begun;
     return;
   }
   // A lone job needs no savepoint: on failure the whole transaction rolls back.
   const bool isolate = group.size() > 1;
   bool any_ok = false;
-  for (Pending* p : group) {
+  for (const PendingPtr& p : group) {
     if (isolate) {
       p->status = txn_.savepoint();
       if (!p->status.is_ok()) continue;
@@ -63,7 +76,7 @@ void GroupCommit::commit_group(std::deque<Pending*>& group) {
   Status committed = txn_.commit();
   if (committed.is_ok()) return;
   txn_.rollback();
-  for (Pending* p : group) {
+  for (const PendingPtr& p : group) {
     if (p->status.is_ok()) p->status = committed;
   }
 }

@@ -1,7 +1,10 @@
 // GroupCommit: coalesces concurrent writes into one database transaction, so one fsync serves
 // many callers (DESIGN §5). Leader/follower: a caller that finds no transaction in progress leads
 // one for everything queued so far; the others wait and are woken with their own result. A lone
-// writer never hands off to another thread.
+// writer never hands off to another thread. Each waiter sleeps on its own condition variable and
+// is woken only when its result is in, or when it is first in the queue and the leader is done,
+// and the leader wakes them after it released the mutex: waking every waiter, or waking them
+// under the mutex, makes them fight for it, most only to sleep again.
 //
 // Writers that append one after another (each waiting for its result) come back at slightly
 // different times after a commit; a leader that took only the first would alternate groups of 1
@@ -21,7 +24,9 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <vector>
 
 #include "es/core/status.h"
 
@@ -56,20 +61,26 @@ class GroupCommit {
 
  private:
   struct Pending {
-    const Job* job;
-    Status status;
+    const Job* job = nullptr;
+    Status status = Status::ok();
     bool done = false;
+    std::condition_variable wake;  // done, or first in the queue with no leader
   };
 
-  void commit_group(std::deque<Pending*>& group);
+  // Shared by the waiter and the queue, so the leader can notify after unlocking.
+  using PendingPtr = std::shared_ptr<Pending>;
+
+  // Leads one group: gathers, commits, and wakes the group's members and the next leader.
+  // Called and returns with `lock` held.
+  void lead(std::unique_lock<std::mutex>& lock, const Pending& self);
+  void commit_group(std::vector<PendingPtr>& group);
 
   WriteTransaction& txn_;
   const std::size_t max_group_size_;
   const std::chrono::microseconds gather_wait_;
   std::mutex mutex_;
-  std::condition_variable done_;
   std::condition_variable arrived_;  // a job was queued while a leader gathers
-  std::deque<Pending*> queue_;
+  std::deque<PendingPtr> queue_;
   bool leading_ = false;
   std::size_t last_group_size_ = 1;
 };
