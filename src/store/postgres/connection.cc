@@ -56,17 +56,23 @@ Result<Connection> Connection::open(const std::string& conninfo, std::string_vie
   // Server notices ("schema already exists, skipping") are not for the application's stderr.
   PQsetNoticeProcessor(
       raw, [](void*, const char*) {}, nullptr);
-  ES_RETURN_IF_ERROR(conn.exec("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'"));
-  ES_RETURN_IF_ERROR(conn.set_search_path());
+  ES_RETURN_IF_ERROR(conn.set_up_session());
   return conn;
 }
 
-Status Connection::set_search_path() {
+Status Connection::set_up_session() {
+  ES_RETURN_IF_ERROR(exec("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'"));
+  if (!settings_.empty()) ES_RETURN_IF_ERROR(exec(settings_));
   Params params;
   const std::string path = quote_identifier(schema_);
   params.text(path);
   auto r = query("SELECT set_config('search_path', $1, false)", params);
   return r ? Status::ok() : r.error();
+}
+
+Status Connection::configure(std::string settings) {
+  settings_ = std::move(settings);
+  return exec(settings_);
 }
 
 Status Connection::ensure_healthy() {
@@ -77,8 +83,7 @@ Status Connection::ensure_healthy() {
     return Status::unavailable(fmt::format("postgres: connection lost and reconnect failed: {}",
                                            std::string_view(PQerrorMessage(conn_.get()))));
   }
-  ES_RETURN_IF_ERROR(exec("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'"));
-  return set_search_path();
+  return set_up_session();
 }
 
 std::string Connection::quote_identifier(std::string_view name) const {

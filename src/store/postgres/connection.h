@@ -49,6 +49,8 @@ class Connection {
   // The name of the prepared statement for `sql`, preparing it with `params`' types if needed.
   Result<std::string> prepared(const std::string& sql, const Params& params);
 
+  // Runs `settings` (parameterless SET statements) now and again after every reconnect.
+  Status configure(std::string settings);
   // After the connection broke: reconnects and forgets the prepared statements. ok if healthy.
   Status ensure_healthy();
   // The identifier `name` quoted for SQL text (PQescapeIdentifier).
@@ -61,10 +63,12 @@ class Connection {
     void operator()(pg_conn* conn) const;
   };
   Connection(pg_conn* conn, std::string schema) : conn_(conn), schema_(std::move(schema)) {}
-  Status set_search_path();
+  // The session's encoding, time zone, configure()'s settings and search path.
+  Status set_up_session();
 
   std::unique_ptr<pg_conn, Finish> conn_;
   std::string schema_;
+  std::string settings_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 };
 

@@ -21,6 +21,14 @@ Result<std::unique_ptr<Pool::Lease>> Pool::acquire() {
       return opened.error();
     }
     conn = std::make_unique<Connection>(std::move(*opened));
+    // Reads want rows in index order (a stream's versions, the feed's positions) and take a page
+    // at a time. With sorts allowed the planner misjudges the row-comparison range of a feed
+    // page and picks a bitmap scan of the whole rest of the feed plus a top-N sort, for every
+    // page (11 ms against 0.5 ms a page on a 10,000-event store); so the readers forbid sorts.
+    if (Status set = conn->configure("SET enable_sort = off"); !set.is_ok()) {
+      release(nullptr);
+      return set;
+    }
   } else if (Status healthy = conn->ensure_healthy(); !healthy.is_ok()) {
     release(nullptr);
     return healthy;
