@@ -386,6 +386,21 @@ TEST(NatsPublisherTest, TheRelayRepublishesABatchWithARefusedMessageAndLosesNoth
   expect_every_event_in_order_per_stream(read_whole_bus(stream.url, source.size()), source);
   EXPECT_TRUE(relay->stop().is_ok());
 }
+// One fetch takes everything the consumer holds up to its max_count, also beyond the server's
+// default bound of 1,000 delivered and unacknowledged messages.
+TEST(NatsReceiverTest, OneFetchTakesMoreThanAThousandMessages) {
+  const BusUrl url = testing::fresh_bus_url("nats");
+  auto store = make_memory_store();
+  fill(*store, 3, 500);
+  auto publisher = testing::open_test_publisher(url);
+  auto receiver = testing::open_test_receiver(url, "all-at-once");
+  ASSERT_NE(publisher, nullptr);
+  ASSERT_NE(receiver, nullptr);
+  ASSERT_TRUE(publisher->publish(testing::read_everything(*store)).is_ok());
+  auto fetched = receiver->fetch(1500, seconds(10));
+  ASSERT_TRUE(fetched) << describe(fetched);
+  EXPECT_EQ(fetched->size(), 1500U);
+}
 #endif
 
 INSTANTIATE_TEST_SUITE_P(Bus, BusServerTest, ::testing::Values(std::string(ES_TEST_BUS_SCHEME)),

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "bus/nats/nats_connection.h"
@@ -8,6 +9,11 @@
 
 namespace es {
 namespace {
+
+// The consumer's bound on delivered, unacknowledged messages, and so on one fetch. It must be
+// set: libnats leaves out -1 ("none"), and the server's default of 1,000 kept every pull for
+// more waiting until its expiry.
+constexpr std::int64_t kMaxAckPending = std::int64_t{1} << 20;
 
 struct MsgDeleter {
   void operator()(natsMsg* m) const { natsMsg_Destroy(m); }
@@ -21,18 +27,19 @@ class NatsReceiver final : public Receiver {
   NatsReceiver(const BusUrl& url, std::string name) : connection_(url), name_(std::move(name)) {}
 
  protected:
-  // What the consumer holds now, without waiting; when it holds nothing, wait up to `wait` for
-  // one message and take whatever came with it. (A waiting pull for a whole batch would be held
-  // by the server until the batch is full or the wait ran out.)
+  // Waits up to `wait` for one message, then takes as many more as the consumer held behind it
+  // (the message's NumPending). A pull for more messages than the consumer holds is kept by the
+  // server until the wait ran out, NoWait or not (nats-server 2.9 with Expires set), so each pull
+  // asks for no more than are there.
   Result<std::vector<RecordedEvent>> do_fetch(std::size_t max_count,
                                               std::chrono::milliseconds wait) override {
     ES_RETURN_IF_ERROR(ready());
     std::vector<RecordedEvent> events;
-    ES_RETURN_IF_ERROR(pull(max_count, /*no_wait=*/true, wait, events));
-    if (!events.empty()) return events;
-    ES_RETURN_IF_ERROR(pull(1, /*no_wait=*/false, wait, events));
+    ES_RETURN_IF_ERROR(pull(1, wait, events));
     if (events.empty() || max_count == 1) return events;
-    ES_RETURN_IF_ERROR(pull(max_count - 1, /*no_wait=*/true, wait, events));
+    const std::size_t behind = std::min<std::uint64_t>(
+        {max_count - 1, pending_behind(last_.get()), std::uint64_t{kMaxAckPending} - 1});
+    if (behind > 0) ES_RETURN_IF_ERROR(pull(behind, wait, events));
     return events;
   }
 
@@ -82,7 +89,7 @@ class NatsReceiver final : public Receiver {
     options.Config.AckPolicy = js_AckAll;
     options.Config.DeliverPolicy = js_DeliverByStartSequence;
     options.Config.OptStartSeq = start;
-    options.Config.MaxAckPending = -1;
+    options.Config.MaxAckPending = kMaxAckPending;
     natsSubscription* subscription = nullptr;
     s = js_PullSubscribe(&subscription, js, connection_.url().target.c_str(), name_.c_str(),
                          nullptr, &options, &code);
@@ -92,12 +99,11 @@ class NatsReceiver final : public Receiver {
   }
 
   // Appends up to `count` messages to `events`; none is ok. `wait` bounds the request.
-  Status pull(std::size_t count, bool no_wait, std::chrono::milliseconds wait,
+  Status pull(std::size_t count, std::chrono::milliseconds wait,
               std::vector<RecordedEvent>& events) {
     jsFetchRequest request;
     jsFetchRequest_Init(&request);
     request.Batch = static_cast<int>(count);
-    request.NoWait = no_wait;
     request.Expires = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
     natsMsgList list{};
     const natsStatus s = natsSubscription_FetchRequest(&list, subscription_.get(), &request);
@@ -112,6 +118,15 @@ class NatsReceiver final : public Receiver {
     }
     natsMsgList_Destroy(&list);
     return status;
+  }
+
+  // How many messages the consumer held behind `message` when it was delivered; 0 when unknown.
+  static std::uint64_t pending_behind(natsMsg* message) {
+    jsMsgMetaData* meta = nullptr;
+    if (message == nullptr || natsMsg_GetMetaData(&meta, message) != NATS_OK) return 0;
+    const std::uint64_t pending = meta->NumPending;
+    jsMsgMetaData_Destroy(meta);
+    return pending;
   }
 
   Status lost(std::string_view what, natsStatus s, jsErrCode code) {
