@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A bounded load test of `es serve` on loopback (docs/benchmarks.md, HTTP section): single-event
 # appends over keep-alive, then stream reads, with wrk; prints requests/s and the latency
-# percentiles (wrk --latency) of each phase.
+# percentiles (wrk --latency) of each phase, and the server's CPU time and context switches per
+# request (from /proc; steadier than requests/s on a machine whose cores wrk shares).
 #
 #   scripts/http-load.sh build/release-serve/tools/es/es [SECONDS] [CONNECTIONS] [THREADS]
 #
@@ -36,9 +37,32 @@ done
 PORT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$WORK/ready")
 URL=http://127.0.0.1:$PORT
 
-echo "== appends: POST /api/streams/load-N, one event each, ${CONNECTIONS} connections, ${SECONDS_PER_PHASE}s"
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_PHASE}s" --latency -s "$HERE/http-load/append.lua" "$URL"
-echo "== reads: GET /api/streams/load-N?limit=20, ${CONNECTIONS} connections, ${SECONDS_PER_PHASE}s"
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_PHASE}s" --latency -s "$HERE/http-load/read.lua" "$URL"
+# The server's CPU ticks (user + system) and context switches, summed over its threads.
+server_cost() {
+  local ticks switches=0 t
+  ticks=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
+  for t in /proc/"$SERVER_PID"/task/*/status; do
+    switches=$((switches + $(awk '/ctxt_switches/ {n += $2} END {print n}' "$t" 2>/dev/null || echo 0)))
+  done
+  echo "$ticks $switches"
+}
+
+# phase TITLE LUA: one wrk run, then the server's cost per request during it.
+phase() {
+  echo "== $1, ${CONNECTIONS} connections, ${SECONDS_PER_PHASE}s"
+  local before after requests
+  before=$(server_cost)
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_PHASE}s" --latency -s "$HERE/http-load/$2" "$URL" |
+    tee "$WORK/wrk.out"
+  after=$(server_cost)
+  requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
+  awk -v b="$before" -v a="$after" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(b, x, " "); split(a, y, " ");
+    printf "server per request: %.1f us CPU, %.2f context switches\n",
+           (y[1] - x[1]) * 1e6 / hz / n, (y[2] - x[2]) / n }'
+}
+
+phase "appends: POST /api/streams/load-N, one event each" append.lua
+phase "reads: GET /api/streams/load-N?limit=20" read.lua
 echo "== store after the run"
 curl -s "$URL/api/stats"; echo
