@@ -36,6 +36,23 @@ TEST_P(Delete, SoftDeletedStreamIsRecreatedWithVersionsContinuing) {
   EXPECT_EQ(store().stream_info("s")->state, StreamState::kLive);
 }
 
+TEST_P(Delete, StreamInfoReportsWhereTheLastSoftDeleteCut) {
+  make_live("s", 3);
+  EXPECT_EQ(store().stream_info("s")->deleted_before, 0);
+  ES_ASSERT_OK(store().delete_stream("s"));
+  EXPECT_EQ(store().stream_info("s")->deleted_before, 4);
+  ES_ASSERT_OK(store().append("s", ExpectedVersion::any(), make_events(2)));
+  EXPECT_EQ(store().stream_info("s")->deleted_before, 4) << "an append keeps the cut";
+  ES_ASSERT_OK(store().set_retention("s", {.truncate_before = 5}));
+  const StreamInfo info = store().stream_info("s").value_or(StreamInfo{});
+  EXPECT_EQ(info.deleted_before, 5) << "retention.truncate_before raises it";
+  EXPECT_EQ(info.retention.truncate_before, 5);
+  auto listed = store().list_streams();
+  ES_ASSERT_OK(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().deleted_before, 5);
+}
+
 TEST_P(Delete, SoftDeletedEventsStayInTheGlobalFeed) {
   make_live("s", 3);
   ES_ASSERT_OK(store().delete_stream("s"));

@@ -57,13 +57,15 @@ std::vector<std::string> states_of(EventStore& store) {
   for (const StreamInfo& s : streams.value_or(std::vector<StreamInfo>{})) {
     out.push_back(s.stream + " " + std::string(stream_state_name(s.state)) + " " +
                   std::to_string(s.version) + " [" + s.tenant + "] " +
-                  std::to_string(s.retention.max_count.value_or(0)));
+                  std::to_string(s.retention.max_count.value_or(0)) + " cut " +
+                  std::to_string(s.deleted_before));
   }
   return out;
 }
 
 // A store with something of everything: tenants, metadata, several events per append, a
-// soft-deleted stream, a tombstoned one, a reserved name and a retention rule.
+// soft-deleted stream, one deleted and written again, a tombstoned one, a reserved name and a
+// retention rule.
 void fill(EventStore& store) {
   auto events = make_events(3);
   events[1].metadata = R"({"actor":"ada","correlation_id":"c-1"})";
@@ -74,6 +76,9 @@ void fill(EventStore& store) {
   ES_ASSERT_OK(store.append("order-1", ExpectedVersion::exact(3), make_events(2)));
   ES_ASSERT_OK(store.append("gone-1", ExpectedVersion::any(), make_events(2)));
   ES_ASSERT_OK(store.delete_stream("gone-1"));
+  ES_ASSERT_OK(store.append("again-1", ExpectedVersion::no_stream(), make_events(2)));
+  ES_ASSERT_OK(store.delete_stream("again-1"));
+  ES_ASSERT_OK(store.append("again-1", ExpectedVersion::any(), make_events(2)));
   ES_ASSERT_OK(store.append("dead-1", ExpectedVersion::any(), make_events(1)));
   ES_ASSERT_OK(store.tombstone_stream("dead-1"));
   ES_ASSERT_OK(store.tombstone_stream("reserved-1"));
@@ -85,6 +90,8 @@ void expect_same(EventStore& source, EventStore& copy) {
   EXPECT_EQ(states_of(copy), states_of(source));
   EXPECT_EQ(digest_of(copy), digest_of(source));
   EXPECT_EQ(read_stream_events(copy, "order-2").size(), 1U) << "the retention rule holds";
+  EXPECT_EQ(versions_of(read_stream_events(copy, "again-1")), (std::vector<std::int64_t>{3, 4}))
+      << "the events before the soft delete stay hidden";
 }
 
 TEST(Migrate, CopiesSqliteToPostgresAndBackWithEverythingKept) {

@@ -1,8 +1,12 @@
 // es migrate --from URL --to URL: copies a store to another backend (SQLite <-> PostgreSQL, or
 // memory: to a file), keeping ids, stream versions, payloads, metadata, tenants, recorded_at and
 // the global order (EventStore::import), then the streams' states and retention, and verifies the
-// copy: event and stream counts, every stream's head and state, and the hash-chain digest. Exit 5
-// when the copy differs.
+// copy: event and stream counts, every stream's head, state and soft-delete cut, and the
+// hash-chain digest. Exit 5 when the copy differs.
+//
+// A stream soft-deleted and then appended to again hides the versions before its cut: the copy
+// soft-deletes it at the same version, between importing the event before the cut and the one
+// at it.
 //
 // Resumable: the target is always a prefix of the source's global feed (imports commit in
 // order), so a re-run skips as many source events as the target holds and goes on from there;
@@ -10,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -119,14 +124,44 @@ Result<std::vector<StreamInfo>> all_streams(EventStore& store) {
   }
 }
 
-// Copies the events after the first `skip` of the source's feed.
-Status copy_events(EventStore& from, EventStore& to, std::uint64_t skip, std::uint64_t total) {
+// The soft-delete cut of every live stream whose cut hides events: the version an import must
+// not reach before the copy is soft-deleted too. (A cut that retention.truncate_before explains
+// is copied with the retention rules; a soft-deleted stream's cut is its state, copied last.)
+std::map<std::string, std::int64_t, std::less<>> cuts_of(const std::vector<StreamInfo>& streams) {
+  std::map<std::string, std::int64_t, std::less<>> cuts;
+  for (const StreamInfo& s : streams) {
+    if (s.state == StreamState::kLive && s.deleted_before > 1 &&
+        s.deleted_before > s.retention.truncate_before) {
+      cuts.emplace(s.stream, s.deleted_before);
+    }
+  }
+  return cuts;
+}
+
+// Soft-deletes `stream` of the target at `cut - 1` unless it is cut there already (a resumed
+// copy may have done it).
+Status cut_stream(EventStore& to, const std::string& stream, std::int64_t cut) {
+  auto info = to.stream_info(stream);
+  if (!info) return info.error();
+  if (info->deleted_before >= cut) return Status::ok();
+  return to.delete_stream(stream, ExpectedVersion::exact(cut - 1));
+}
+
+// Copies the events after the first `skip` of the source's feed, soft-deleting each stream of
+// `cuts` when the import reaches its cut.
+Status copy_events(EventStore& from, EventStore& to, std::uint64_t skip, std::uint64_t total,
+                   const std::map<std::string, std::int64_t, std::less<>>& cuts) {
   ProgressBar bar("migrate", total);
   ImportBuffer buffer(to);
   std::uint64_t seen = 0;
   Status failed;
   const Status read = from.visit_all({}, [&](const RecordedEvent& e) {
     if (++seen <= skip) return true;
+    if (const auto cut = cuts.find(e.stream); cut != cuts.end() && cut->second == e.version) {
+      failed = buffer.flush();
+      if (failed.is_ok()) failed = cut_stream(to, e.stream, e.version);
+      if (!failed.is_ok()) return false;
+    }
     buffer.add(e);
     if (buffer.size() >= kEventsPerImport) {
       failed = buffer.flush();
@@ -217,10 +252,12 @@ Result<std::vector<std::string>> differences(EventStore& from, EventStore& to) {
     const StreamInfo& x = (*sa)[i];
     const StreamInfo& y = (*sb)[i];
     if (x.stream != y.stream || x.state != y.state || x.version != y.version ||
-        x.tenant != y.tenant || x.retention != y.retention) {
-      out.push_back(fmt::format("stream '{}' ({} at {}) differs from '{}' ({} at {})", x.stream,
-                                stream_state_name(x.state), x.version, y.stream,
-                                stream_state_name(y.state), y.version));
+        x.tenant != y.tenant || x.retention != y.retention ||
+        x.deleted_before != y.deleted_before) {
+      out.push_back(fmt::format(
+          "stream '{}' ({} at {}, cut before {}) differs from '{}' ({} at {}, cut before {})",
+          x.stream, stream_state_name(x.state), x.version, x.deleted_before, y.stream,
+          stream_state_name(y.state), y.version, y.deleted_before));
     }
   }
   auto va = from.verify();
@@ -259,11 +296,12 @@ int run_migrate(const MigrateArgs& args, const GlobalOptions& global) {
     std::cerr << fmt::format("resuming: the target holds {} of {} events\n", held->events,
                              total->events);
   }
-  if (Status s = copy_events(**from, **to, held->events, total->events); !s.is_ok()) {
-    return report(s);
-  }
   auto streams = all_streams(**from);
   if (!streams) return report(streams.error());
+  if (Status s = copy_events(**from, **to, held->events, total->events, cuts_of(*streams));
+      !s.is_ok()) {
+    return report(s);
+  }
   if (Status s = copy_states(*streams, **to); !s.is_ok()) return report(s);
   auto diffs = differences(**from, **to);
   if (!diffs) return report(diffs.error());
@@ -286,9 +324,10 @@ void add_migrate_command(CLI::App& app, const GlobalOptions& global, Runner& run
       ->required();
   sub->footer(
       "Copies every event in the global order with its id, stream version, payload, metadata,\n"
-      "tenant and recorded time, then the streams' states (soft-deleted, tombstoned) and\n"
-      "retention rules, and verifies the copy: event and stream counts, each stream's state and\n"
-      "version, and the hash-chain digest (es verify). Safe to re-run after an interruption: it\n"
+      "tenant and recorded time, then the streams' states (soft-deleted, tombstoned, and the\n"
+      "cut of a stream deleted and written again) and retention rules, and verifies the copy:\n"
+      "event and stream counts, each stream's state, version and cut, and the hash-chain digest\n"
+      "(es verify). Safe to re-run after an interruption: it\n"
       "resumes after the events the target already holds. --db is not used. Exit 5 when the\n"
       "copy differs from the source.");
   sub->callback(

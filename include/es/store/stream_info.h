@@ -40,6 +40,9 @@ struct StreamInfo {
   std::int64_t version = 0;
   std::string tenant;
   Retention retention;
+  // Versions below this are hidden from read_stream(): the cut of the last soft delete (its
+  // version + 1), raised to retention.truncate_before; 0 when nothing was cut.
+  std::int64_t deleted_before = 0;
   Timestamp created_at;  // first append
   Timestamp updated_at;  // last append or deletion
 };

@@ -319,6 +319,7 @@ class MemoryStore final : public EventStore {
     info.version = stream.row.version;
     info.tenant = stream.row.tenant;
     info.retention = stream.retention;
+    info.deleted_before = stream.row.truncate_before;
     info.created_at = stream.created_at;
     info.updated_at = stream.updated_at;
     return info;

@@ -73,6 +73,7 @@ StreamRecord decode_stream(const PgResult& r, int row) {
     out.info.retention.max_age = std::chrono::microseconds(read_int8(r.field(row, 6)));
   }
   out.info.retention.truncate_before = read_int8(r.field(row, 7));
+  out.info.deleted_before = out.row.truncate_before;
   out.info.created_at = read_timestamptz(r.field(row, 8));
   out.info.updated_at = read_timestamptz(r.field(row, 9));
   return out;

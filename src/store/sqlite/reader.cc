@@ -78,6 +78,7 @@ StreamRecord decode_stream(const Statement& s) {
     r.info.retention.max_count = static_cast<std::uint64_t>(s.column_int(5));
   if (!s.column_is_null(6)) r.info.retention.max_age = std::chrono::microseconds(s.column_int(6));
   r.info.retention.truncate_before = s.column_int(7);
+  r.info.deleted_before = r.row.truncate_before;
   r.info.created_at = from_unix_micros(s.column_int(8));
   r.info.updated_at = from_unix_micros(s.column_int(9));
   return r;
