@@ -41,10 +41,11 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self) 
   // A leader whose own job did not fit in the group leads again; otherwise the first waiter does.
   PendingPtr next = self.done && !queue_.empty() ? queue_.front() : nullptr;
   lock.unlock();
+  // The next leader first: its group's commit need not wait for this group's wake-ups.
+  if (next) next->wake.notify_one();
   for (const PendingPtr& p : group) {
     if (p.get() != &self) p->wake.notify_one();
   }
-  if (next) next->wake.notify_one();
   lock.lock();
 }
 
