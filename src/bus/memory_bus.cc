@@ -1,28 +1,57 @@
 #include "es/bus/memory_bus.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <optional>
 
 namespace es {
+namespace detail {
+
+// One ordered log of messages and, per consumer name, how far it acknowledged.
+class MemoryLog {
+ public:
+  void set_available(bool available);
+  [[nodiscard]] std::vector<RecordedEvent> messages() const;
+  Status append(std::span<const RecordedEvent> events);
+  // Up to `max_count` messages from index `from`, waiting up to `wait` for the first.
+  Result<std::vector<RecordedEvent>> read(std::size_t from, std::size_t max_count,
+                                          std::chrono::milliseconds wait);
+  Result<std::size_t> acknowledged(const std::string& name);
+  Status acknowledge(const std::string& name, std::size_t upto);
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable appended_;
+  std::vector<RecordedEvent> log_;
+  std::map<std::string, std::size_t, std::less<>> acknowledged_;
+  bool available_ = true;
+};
+
+}  // namespace detail
+
 namespace {
+
+using detail::MemoryLog;
 
 Status away() { return Status::unavailable("the in-memory bus is unavailable"); }
 
 class MemoryPublisher final : public Publisher {
  public:
-  explicit MemoryPublisher(MemoryBus& bus) : bus_(bus) {}
+  explicit MemoryPublisher(MemoryLog& bus) : bus_(bus) {}
 
  protected:
   Status do_publish(std::span<const RecordedEvent> events) override { return bus_.append(events); }
   [[nodiscard]] std::string do_destination() const override { return "memory bus"; }
 
  private:
-  MemoryBus& bus_;
+  MemoryLog& bus_;
 };
 
 class MemoryReceiver final : public Receiver {
  public:
-  MemoryReceiver(MemoryBus& bus, std::string name) : bus_(bus), name_(std::move(name)) {}
+  MemoryReceiver(MemoryLog& bus, std::string name) : bus_(bus), name_(std::move(name)) {}
 
  protected:
   Result<std::vector<RecordedEvent>> do_fetch(std::size_t max_count,
@@ -40,22 +69,31 @@ class MemoryReceiver final : public Receiver {
   [[nodiscard]] std::string do_source() const override { return "memory bus (" + name_ + ")"; }
 
  private:
-  MemoryBus& bus_;
+  MemoryLog& bus_;
   const std::string name_;
   std::optional<std::size_t> next_;  // the index of the next message to fetch
 };
 
 }  // namespace
 
+MemoryBus::MemoryBus() : log_(std::make_unique<MemoryLog>()) {}
+MemoryBus::~MemoryBus() = default;
+
 std::unique_ptr<Publisher> MemoryBus::publisher() {
-  return std::make_unique<MemoryPublisher>(*this);
+  return std::make_unique<MemoryPublisher>(*log_);
 }
 
 std::unique_ptr<Receiver> MemoryBus::receiver(std::string name) {
-  return std::make_unique<MemoryReceiver>(*this, std::move(name));
+  return std::make_unique<MemoryReceiver>(*log_, std::move(name));
 }
 
-void MemoryBus::set_available(bool available) {
+void MemoryBus::set_available(bool available) { log_->set_available(available); }
+
+std::vector<RecordedEvent> MemoryBus::messages() const { return log_->messages(); }
+
+namespace detail {
+
+void MemoryLog::set_available(bool available) {
   {
     std::lock_guard lock(mutex_);
     available_ = available;
@@ -63,12 +101,12 @@ void MemoryBus::set_available(bool available) {
   appended_.notify_all();
 }
 
-std::vector<RecordedEvent> MemoryBus::messages() const {
+std::vector<RecordedEvent> MemoryLog::messages() const {
   std::lock_guard lock(mutex_);
   return log_;
 }
 
-Status MemoryBus::append(std::span<const RecordedEvent> events) {
+Status MemoryLog::append(std::span<const RecordedEvent> events) {
   {
     std::lock_guard lock(mutex_);
     if (!available_) return away();
@@ -78,7 +116,7 @@ Status MemoryBus::append(std::span<const RecordedEvent> events) {
   return Status::ok();
 }
 
-Result<std::vector<RecordedEvent>> MemoryBus::read(std::size_t from, std::size_t max_count,
+Result<std::vector<RecordedEvent>> MemoryLog::read(std::size_t from, std::size_t max_count,
                                                    std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
   appended_.wait_for(lock, wait, [&] { return !available_ || log_.size() > from; });
@@ -89,18 +127,19 @@ Result<std::vector<RecordedEvent>> MemoryBus::read(std::size_t from, std::size_t
                                     log_.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
-Result<std::size_t> MemoryBus::acknowledged(const std::string& name) {
+Result<std::size_t> MemoryLog::acknowledged(const std::string& name) {
   std::lock_guard lock(mutex_);
   if (!available_) return away();
   auto it = acknowledged_.find(name);
   return it == acknowledged_.end() ? std::size_t{0} : it->second;
 }
 
-Status MemoryBus::acknowledge(const std::string& name, std::size_t upto) {
+Status MemoryLog::acknowledge(const std::string& name, std::size_t upto) {
   std::lock_guard lock(mutex_);
   if (!available_) return away();
   acknowledged_[name] = upto;
   return Status::ok();
 }
 
+}  // namespace detail
 }  // namespace es

@@ -11,11 +11,7 @@
 //   auto consumer = es::Consumer::start(*bus.receiver("billing"), *inbox, {});
 #pragma once
 
-#include <condition_variable>
-#include <cstddef>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,9 +19,17 @@
 #include "es/bus/receiver.h"
 
 namespace es {
+namespace detail {
+class MemoryLog;  // the messages and acknowledgements (src/bus/memory_bus.cc)
+}
 
 class MemoryBus {
  public:
+  MemoryBus();
+  MemoryBus(const MemoryBus&) = delete;
+  MemoryBus& operator=(const MemoryBus&) = delete;
+  ~MemoryBus();
+
   std::unique_ptr<Publisher> publisher();
   // A receiver of the consumer `name`; a second one of the same name resumes where the first
   // acknowledged, refetching what it fetched without acknowledging.
@@ -35,19 +39,8 @@ class MemoryBus {
   // Every message published so far, copies included.
   [[nodiscard]] std::vector<RecordedEvent> messages() const;
 
-  // For the publisher and receivers.
-  Status append(std::span<const RecordedEvent> events);
-  Result<std::vector<RecordedEvent>> read(std::size_t from, std::size_t max_count,
-                                          std::chrono::milliseconds wait);
-  Result<std::size_t> acknowledged(const std::string& name);
-  Status acknowledge(const std::string& name, std::size_t upto);
-
  private:
-  mutable std::mutex mutex_;
-  std::condition_variable appended_;
-  std::vector<RecordedEvent> log_;
-  std::map<std::string, std::size_t, std::less<>> acknowledged_;
-  bool available_ = true;
+  std::unique_ptr<detail::MemoryLog> log_;
 };
 
 }  // namespace es
