@@ -9,7 +9,8 @@ Status GroupCommit::run(const Job& job) {
   pending->job = &job;
   std::unique_lock lock(mutex_);
   queue_.push_back(pending);
-  arrived_.notify_one();
+  // Only the arrival that completes a gathering leader's group wakes it.
+  if (queue_.size() == gather_target_) arrived_.notify_one();
   while (!pending->done) {
     if (leading_) {
       pending->wake.wait(lock);
@@ -24,7 +25,9 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self) 
   leading_ = true;
   const std::size_t want = std::min(last_group_size_, max_group_size_);
   if (queue_.size() < want) {
+    gather_target_ = want;
     arrived_.wait_for(lock, gather_wait_, [&] { return queue_.size() >= want; });
+    gather_target_ = 0;
   }
   std::vector<PendingPtr> group;
   group.reserve(std::min(queue_.size(), max_group_size_));

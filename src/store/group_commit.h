@@ -79,7 +79,8 @@ class GroupCommit {
   const std::size_t max_group_size_;
   const std::chrono::microseconds gather_wait_;
   std::mutex mutex_;
-  std::condition_variable arrived_;  // a job was queued while a leader gathers
+  std::condition_variable arrived_;  // the queue reached gather_target_
+  std::size_t gather_target_ = 0;    // the queue length a gathering leader waits for; 0: none
   std::deque<PendingPtr> queue_;
   bool leading_ = false;
   std::size_t last_group_size_ = 1;
