@@ -124,11 +124,14 @@ Result<std::vector<StreamInfo>> all_streams(EventStore& store) {
   }
 }
 
+// Stream name -> the version at which the copy must be soft-deleted before importing it.
+using Cuts = std::map<std::string, std::int64_t, std::less<>>;
+
 // The soft-delete cut of every live stream whose cut hides events: the version an import must
 // not reach before the copy is soft-deleted too. (A cut that retention.truncate_before explains
 // is copied with the retention rules; a soft-deleted stream's cut is its state, copied last.)
-std::map<std::string, std::int64_t, std::less<>> cuts_of(const std::vector<StreamInfo>& streams) {
-  std::map<std::string, std::int64_t, std::less<>> cuts;
+Cuts cuts_of(const std::vector<StreamInfo>& streams) {
+  Cuts cuts;
   for (const StreamInfo& s : streams) {
     if (s.state == StreamState::kLive && s.deleted_before > 1 &&
         s.deleted_before > s.retention.truncate_before) {
@@ -150,7 +153,7 @@ Status cut_stream(EventStore& to, const std::string& stream, std::int64_t cut) {
 // Copies the events after the first `skip` of the source's feed, soft-deleting each stream of
 // `cuts` when the import reaches its cut.
 Status copy_events(EventStore& from, EventStore& to, std::uint64_t skip, std::uint64_t total,
-                   const std::map<std::string, std::int64_t, std::less<>>& cuts) {
+                   const Cuts& cuts) {
   ProgressBar bar("migrate", total);
   ImportBuffer buffer(to);
   std::uint64_t seen = 0;
