@@ -119,6 +119,11 @@ Result<StreamSlice> EventStore::read_stream(std::string_view stream,
 Status EventStore::visit_stream(std::string_view stream, const ReadStreamOptions& options,
                                 const EventVisitor& visitor) {
   ES_RETURN_IF_ERROR(detail::validate_stream_name(stream, limits_));
+  return do_visit_stream(stream, options, visitor);
+}
+
+Status EventStore::do_visit_stream(std::string_view stream, const ReadStreamOptions& options,
+                                   const EventVisitor& visitor) {
   ReadStreamOptions page = options;
   page.max_count = std::clamp<std::uint64_t>(options.max_count, 1, kMaxPage);
   bool stopped = false;

@@ -71,7 +71,8 @@ class EventStore {
   // fails with kStreamDeleted. Memory grows with max_count: prefer visit_stream for long streams.
   Result<StreamSlice> read_stream(std::string_view stream, const ReadStreamOptions& options = {});
   // Calls `visitor` for each event as read_stream would return it, reading in pages of
-  // max_count (at most 1000 per page), so memory stays O(page) however long the stream.
+  // max_count (at most 1000 per page), so memory stays O(page) however long the stream. The
+  // postgres backend streams the read instead (binary COPY), memory O(event).
   Status visit_stream(std::string_view stream, const ReadStreamOptions& options,
                       const EventVisitor& visitor);
 
@@ -141,6 +142,12 @@ class EventStore {
                                               const EventVisitor& visitor) = 0;
   virtual Result<AllCursor> do_read_all(const ReadAllOptions& options,
                                         const EventVisitor& visitor) = 0;
+  // visit_stream()'s hook: every event do_read_stream would return from options.from_version on,
+  // options.max_count being only a page size. The default reads page after page through
+  // do_read_stream, so a store that wraps another and overrides do_read_stream (to scope, trace
+  // or decrypt) is visited through its own override; a backend may stream the read instead.
+  virtual Status do_visit_stream(std::string_view stream, const ReadStreamOptions& options,
+                                 const EventVisitor& visitor);
   virtual Result<StreamInfo> do_stream_info(std::string_view stream) = 0;
   virtual Result<Position> do_head_position() = 0;
   virtual Result<std::vector<StreamInfo>> do_list_streams(const ListStreamsOptions& options) = 0;

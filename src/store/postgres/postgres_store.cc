@@ -47,6 +47,13 @@ class PostgresStore final : public EventStore {
     return StreamCursor{out->first, out->second};
   }
 
+  Status do_visit_stream(std::string_view stream, const ReadStreamOptions& options,
+                         const EventVisitor& visitor) override {
+    auto lease = readers_.acquire();
+    if (!lease) return lease.error();
+    return postgres::visit_stream(***lease, stream, options, visitor);
+  }
+
   Result<AllCursor> do_read_all(const ReadAllOptions& options,
                                 const EventVisitor& visitor) override {
     auto lease = readers_.acquire();

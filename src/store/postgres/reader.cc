@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <span>
+#include <string>
 
 #include "store/append_rules.h"
+#include "store/postgres/copy_out.h"
 #include "store/postgres/writer.h"
 #include "store/retention.h"
 
@@ -16,6 +20,10 @@ constexpr std::string_view kEventColumns =
     "xid, seq, id, stream, version, type, schema_version, data, metadata, tenant, recorded_at";
 // EventFields::kPayload: what a fold needs.
 constexpr std::string_view kPayloadColumns = "version, type, schema_version, data";
+constexpr std::size_t kEventWidth = 11;
+constexpr std::size_t kPayloadWidth = 4;
+// Versions per COPY of visit_stream().
+constexpr std::int64_t kCopyChunk = 16384;
 constexpr std::string_view kStreamColumns =
     "stream, version, truncate_before, tombstoned, tenant, max_count, max_age_us, "
     "retention_truncate_before, created_at, updated_at";
@@ -25,24 +33,32 @@ Position position_at(const PgResult& r, int row, int col) {
           static_cast<std::uint64_t>(read_int8(r.field(row, col + 1)))};
 }
 
-void decode_event(const PgResult& r, int row, RecordedEvent& e) {
-  e.position = position_at(r, row, 0);
-  e.id = read_uuid(r.field(row, 2));
-  e.stream.assign(r.field(row, 3));
-  e.version = read_int8(r.field(row, 4));
-  e.type.assign(r.field(row, 5));
-  e.schema_version = read_int4(r.field(row, 6));
-  e.data.assign(r.field(row, 7));
-  e.metadata.assign(r.field(row, 8));
-  e.tenant.assign(r.field(row, 9));
-  e.recorded_at = read_timestamptz(r.field(row, 10));
+// Decoders of one row of kEventColumns / kPayloadColumns; `field(col)` is a column's binary bytes,
+// from a query result or a binary COPY row alike.
+template <typename Field>
+void decode_event(const Field& field, RecordedEvent& e) {
+  e.position = {read_xid8(field(0)), static_cast<std::uint64_t>(read_int8(field(1)))};
+  e.id = read_uuid(field(2));
+  e.stream.assign(field(3));
+  e.version = read_int8(field(4));
+  e.type.assign(field(5));
+  e.schema_version = read_int4(field(6));
+  e.data.assign(field(7));
+  e.metadata.assign(field(8));
+  e.tenant.assign(field(9));
+  e.recorded_at = read_timestamptz(field(10));
 }
 
-void decode_payload(const PgResult& r, int row, RecordedEvent& e) {
-  e.version = read_int8(r.field(row, 0));
-  e.type.assign(r.field(row, 1));
-  e.schema_version = read_int4(r.field(row, 2));
-  e.data.assign(r.field(row, 3));
+template <typename Field>
+void decode_payload(const Field& field, RecordedEvent& e) {
+  e.version = read_int8(field(0));
+  e.type.assign(field(1));
+  e.schema_version = read_int4(field(2));
+  e.data.assign(field(3));
+}
+
+auto result_row(const PgResult& r, int row) {
+  return [&r, row](int col) { return r.field(row, col); };
 }
 
 // LIMIT for "one more than max_count" (to learn whether more follow); null is no limit.
@@ -103,21 +119,37 @@ Result<Position> last_below(Connection& conn, Position upper, Position floor) {
   return std::max(floor, position_at(*r, 0, 0));
 }
 
-}  // namespace
-
-Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_view stream,
-                                                  const ReadStreamOptions& options,
-                                                  const EventVisitor& visitor) {
-  using Out = std::pair<std::int64_t, bool>;
+// The versions and times a read of `stream` may return; nullopt when the stream is absent,
+// kStreamDeleted when it is tombstoned.
+Result<std::optional<detail::StreamReadRange>> readable_range(Connection& conn,
+                                                              std::string_view stream,
+                                                              const ReadStreamOptions& options) {
   auto record = stream_record(conn, stream);
   if (!record) return record.error();
   const StreamInfo& info = record->info;
   if (info.state == StreamState::kTombstoned) {
     return Status::stream_deleted("stream '" + std::string(stream) + "' is tombstoned");
   }
-  if (info.state == StreamState::kAbsent) return Out{0, true};
-  const auto [bounds, low, high, from] =
-      detail::stream_read_range(info, record->row.truncate_before, options, now());
+  if (info.state == StreamState::kAbsent) return std::optional<detail::StreamReadRange>();
+  return std::optional(
+      detail::stream_read_range(info, record->row.truncate_before, options, now()));
+}
+
+// A timestamptz as SQL text, exact to the microsecond, for statements that take no parameters.
+std::string timestamptz_literal(Timestamp t) {
+  return fmt::format("(timestamptz 'epoch' + interval '1 microsecond' * {})", to_unix_micros(t));
+}
+
+}  // namespace
+
+Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_view stream,
+                                                  const ReadStreamOptions& options,
+                                                  const EventVisitor& visitor) {
+  using Out = std::pair<std::int64_t, bool>;
+  auto range = readable_range(conn, stream, options);
+  if (!range) return range.error();
+  if (!*range) return Out{0, true};
+  const auto& [bounds, low, high, from] = **range;
   const bool forward = options.direction == Direction::kForward;
   const bool payload = options.fields == EventFields::kPayload;
   Params p;
@@ -147,13 +179,60 @@ Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_
     const int row = static_cast<int>(i);
     if (i == options.max_count) return Out{read_int8(r->field(row, payload ? 0 : 4)), false};
     if (payload) {
-      decode_payload(*r, row, event);
+      decode_payload(result_row(*r, row), event);
     } else {
-      decode_event(*r, row, event);
+      decode_event(result_row(*r, row), event);
     }
     if (!visitor(event)) return Out{0, true};
   }
   return Out{0, true};
+}
+
+Status visit_stream(Connection& conn, std::string_view stream, const ReadStreamOptions& options,
+                    const EventVisitor& visitor) {
+  auto range = readable_range(conn, stream, options);
+  if (!range) return range.error();
+  if (!*range) return Status::ok();
+  const auto& [bounds, low, high, from] = **range;
+  const bool forward = options.direction == Direction::kForward;
+  const bool payload = options.fields == EventFields::kPayload;
+  auto literal = quote_literal(conn, stream);
+  if (!literal) return literal.error();
+  std::string times;
+  if (bounds.min_recorded_at) {
+    times += fmt::format(" AND recorded_at >= {}", timestamptz_literal(*bounds.min_recorded_at));
+  }
+  if (options.as_of) {
+    times += fmt::format(" AND recorded_at <= {}", timestamptz_literal(*options.as_of));
+  }
+  RecordedEvent event;
+  if (payload) event.stream.assign(stream);
+  bool stopped = false;
+  const auto on_row = [&](std::span<const CopyField> row) {
+    const auto field = [row](int col) { return row[static_cast<std::size_t>(col)].bytes; };
+    if (payload) {
+      decode_payload(field, event);
+    } else {
+      decode_event(field, event);
+    }
+    stopped = !visitor(event);
+    return !stopped;
+  };
+  // One COPY per chunk of kCopyChunk versions, so a visitor that stops early costs at most the
+  // rest of one chunk; the bounds were read once, so every chunk sees the same stream.
+  for (std::int64_t next = from; forward ? next <= high : next >= low;) {
+    const std::int64_t first = forward ? next : std::max(low, next - kCopyChunk + 1);
+    const std::int64_t last = forward ? std::min(high, next + kCopyChunk - 1) : next;
+    const std::string select = fmt::format(
+        "SELECT {} FROM events WHERE stream = {} AND version BETWEEN {} AND {}{} ORDER BY "
+        "version {}",
+        payload ? kPayloadColumns : kEventColumns, *literal, first, last, times,
+        forward ? "ASC" : "DESC");
+    ES_RETURN_IF_ERROR(copy_out(conn, select, payload ? kPayloadWidth : kEventWidth, on_row));
+    if (stopped) return Status::ok();
+    next = forward ? last + 1 : first - 1;
+  }
+  return Status::ok();
 }
 
 Result<std::uint64_t> snapshot_xmin(Connection& conn) {
@@ -216,7 +295,7 @@ Result<std::pair<Position, bool>> read_all(Connection& conn, const ReadAllOption
   const auto rows = static_cast<std::uint64_t>(r->rows());
   for (std::uint64_t i = 0; i < rows; ++i) {
     if (i == options.max_count) return Out{last, false};
-    decode_event(*r, static_cast<int>(i), event);
+    decode_event(result_row(*r, static_cast<int>(i)), event);
     last = event.position;
     if (!visitor(event)) return Out{last, false};
   }
