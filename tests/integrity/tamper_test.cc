@@ -63,6 +63,26 @@ TEST_F(Tamper, AnUpdatedPayloadIsModified) {
   EXPECT_EQ(problems(), (Problems{"a-1/3/modified"}));
 }
 
+// Requests long enough for their hashes to be computed on a second thread (ChainAhead) chain
+// like short ones: they verify, continue a short request's chain, and tampering inside is found.
+TEST_F(Tamper, LongRequestsChainLikeShortOnes) {
+  {
+    auto store = open_sqlite(path_);
+    ES_ASSERT_OK(store);
+    const auto first = make_events(100);
+    const auto second = make_events(40);
+    ES_ASSERT_OK((*store)->append(
+        {{.stream = "a-1", .expected = ExpectedVersion::exact(5), .events = first},
+         {.stream = "d-1", .expected = ExpectedVersion::no_stream(), .events = second}}));
+    ES_ASSERT_OK((*store)->append("a-1", ExpectedVersion::exact(105), make_events(1)));
+  }
+  const VerifyReport report = verify();
+  EXPECT_TRUE(report.intact()) << ::testing::PrintToString(problems_of(report));
+  EXPECT_EQ(report.events, 151U);
+  sql("UPDATE events SET data = '{\"n\":99}' WHERE stream = 'a-1' AND version = 60");
+  EXPECT_EQ(problems(), (Problems{"a-1/60/modified"}));
+}
+
 TEST_F(Tamper, UpdatedMetadataTypeOrTimeIsModified) {
   sql("UPDATE events SET metadata = '{\"actor\":\"mallory\"}' WHERE stream = 'a-1' AND "
       "version = 2;"
