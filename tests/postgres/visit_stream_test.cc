@@ -7,6 +7,7 @@
 
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "es/store/tenant_store.h"
@@ -16,7 +17,7 @@
 namespace es::testing {
 namespace {
 
-// More than one COPY chunk (16384 versions) and many old pages (1000 events).
+// More than two default COPY chunks (16,384 versions) and many old pages (1,000 events).
 constexpr std::int64_t kLong = 40'000;
 
 using Row = std::tuple<Position, Uuid, std::string, std::int64_t, std::string, std::int32_t,
@@ -76,7 +77,7 @@ TEST_F(PostgresVisitStream, LongStreamMatchesTheReadAcrossChunksBothWays) {
   append_many(*store_, "other", 10);
   const std::vector<ReadStreamOptions> cases{
       {},
-      {.max_count = 7},  // only a page size: the visit still reaches the end
+      {.max_count = 997},  // a chunk size, not a bound: the visit still reaches the end
       {.from_version = 16'384},
       {.from_version = 16'385, .fields = EventFields::kPayload},
       {.direction = Direction::kBackward},
@@ -99,9 +100,11 @@ TEST_F(PostgresVisitStream, LongStreamMatchesTheReadAcrossChunksBothWays) {
 
 TEST_F(PostgresVisitStream, StoppingMidChunkLeavesTheConnectionUsable) {
   append_many(*store_, "long", 20'000);
-  for (const std::int64_t stop_at : {std::int64_t{1}, std::int64_t{5'000}, std::int64_t{17'000}}) {
+  const std::vector<std::pair<std::int64_t, std::uint64_t>> stops{
+      {1, kUnlimited}, {5'000, kUnlimited}, {17'000, kUnlimited}, {5'000, 100}};
+  for (const auto& [stop_at, chunk] : stops) {
     std::int64_t last = 0;
-    ES_ASSERT_OK(store_->visit_stream("long", {}, [&](const RecordedEvent& e) {
+    ES_ASSERT_OK(store_->visit_stream("long", {.max_count = chunk}, [&](const RecordedEvent& e) {
       last = e.version;
       return e.version < stop_at;
     }));

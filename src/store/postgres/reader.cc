@@ -22,7 +22,7 @@ constexpr std::string_view kEventColumns =
 constexpr std::string_view kPayloadColumns = "version, type, schema_version, data";
 constexpr std::size_t kEventWidth = 11;
 constexpr std::size_t kPayloadWidth = 4;
-// Versions per COPY of visit_stream().
+// Most versions per COPY of visit_stream().
 constexpr std::int64_t kCopyChunk = 16384;
 constexpr std::string_view kStreamColumns =
     "stream, version, truncate_before, tombstoned, tenant, max_count, max_age_us, "
@@ -218,11 +218,14 @@ Status visit_stream(Connection& conn, std::string_view stream, const ReadStreamO
     stopped = !visitor(event);
     return !stopped;
   };
-  // One COPY per chunk of kCopyChunk versions, so a visitor that stops early costs at most the
-  // rest of one chunk; the bounds were read once, so every chunk sees the same stream.
+  // One COPY per chunk of versions (options.max_count, at most kCopyChunk), so a visitor that
+  // stops early costs at most the rest of one chunk; the bounds were read once, so every chunk
+  // sees the same stream.
+  const auto chunk = static_cast<std::int64_t>(
+      std::clamp<std::uint64_t>(options.max_count, 1, static_cast<std::uint64_t>(kCopyChunk)));
   for (std::int64_t next = from; forward ? next <= high : next >= low;) {
-    const std::int64_t first = forward ? next : std::max(low, next - kCopyChunk + 1);
-    const std::int64_t last = forward ? std::min(high, next + kCopyChunk - 1) : next;
+    const std::int64_t first = forward ? next : std::max(low, next - chunk + 1);
+    const std::int64_t last = forward ? std::min(high, next + chunk - 1) : next;
     const std::string select = fmt::format(
         "SELECT {} FROM events WHERE stream = {} AND version BETWEEN {} AND {}{} ORDER BY "
         "version {}",

@@ -18,8 +18,8 @@ Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_
                                                   const ReadStreamOptions& options,
                                                   const EventVisitor& visitor);
 // As EventStore::visit_stream(): every readable event of `stream` from options.from_version in
-// options.direction (max_count is not a bound here), streamed by binary COPY in chunks of
-// versions instead of read page by page, with the stream's bounds read once at the start.
+// options.direction, streamed by binary COPY in chunks of options.max_count versions (at most
+// 16,384) instead of read page by page, with the stream's bounds read once at the start.
 Status visit_stream(Connection& conn, std::string_view stream, const ReadStreamOptions& options,
                     const EventVisitor& visitor);
 Result<std::pair<Position, bool>> read_all(Connection& conn, const ReadAllOptions& options,
