@@ -34,6 +34,11 @@ class Baseline {
   // W3's fold: the same SELECT of only the columns a fold needs (version, type, schema_version,
   // data), as the library reads them for Repository::load.
   virtual Status scan_stream_payload(std::string_view stream, const RowVisitor& visit) = 0;
+  // scan_stream_payload's rows through the engine's streaming read, where it has one
+  // (PostgreSQL: a binary COPY of the same SELECT); false, having read nothing, where it has not.
+  virtual Result<bool> stream_payload(std::string_view /*stream*/, const RowVisitor& /*visit*/) {
+    return false;
+  }
 
   // W4: every row in position order, `page` rows per SELECT after the last, touching every
   // column without copying.

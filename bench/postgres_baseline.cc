@@ -86,7 +86,10 @@ Status PostgresBaseline::connect(const std::string& conninfo) {
     auto path = exec(conn->get(), fmt::format("SET search_path = {}", kSchema));
     if (!path) return path.error();
   }
-  return Status::ok();
+  // As the library's read connections (store/postgres/pool.cc), so both read with the same plan:
+  // an ordered index scan, not a scan of the table and a sort.
+  auto sorts = exec(reader_.get(), "SET enable_sort = off");
+  return sorts ? Status::ok() : sorts.error();
 }
 
 Result<std::unique_ptr<PostgresBaseline>> PostgresBaseline::create(const std::string& conninfo) {
@@ -232,6 +235,57 @@ Status PostgresBaseline::scan_stream(std::string_view stream, const RowVisitor& 
 
 Status PostgresBaseline::scan_stream_payload(std::string_view stream, const RowVisitor& visit) {
   return scan("read_stream_payload", stream, 0, 3, visit);
+}
+
+Result<bool> PostgresBaseline::stream_payload(std::string_view stream, const RowVisitor& visit) {
+  pg_conn* conn = reader_.get();
+  char* quoted = PQescapeLiteral(conn, stream.data(), stream.size());
+  if (quoted == nullptr) return fail(conn, nullptr, "quote");
+  const std::string sql = fmt::format(
+      "COPY (SELECT version, type, schema_version, data FROM events WHERE stream = {} ORDER BY "
+      "version) TO STDOUT (FORMAT binary)",
+      quoted);
+  PQfreemem(quoted);
+  if (PQsendQuery(conn, sql.c_str()) != 1) return fail(conn, nullptr, "copy");
+  Res started(PQgetResult(conn), PQclear);
+  if (PQresultStatus(started.get()) != PGRES_COPY_OUT) return fail(conn, started.get(), "copy");
+  // The server sends one row per message, the 19-byte header before the first and a trailer
+  // (field count -1) in the last: [int16 count] then per field [int32 length][bytes].
+  const auto be32 = [](const char* p) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, p, sizeof v);
+    return be32toh(v);
+  };
+  bool header = true;
+  for (;;) {
+    char* raw = nullptr;
+    const int size = PQgetCopyData(conn, &raw, 0);
+    if (size < 0) break;
+    const char* p = raw + (header ? 19 : 0);
+    header = false;
+    std::uint16_t count = 0;
+    std::memcpy(&count, p, sizeof count);
+    if (be16toh(count) == 4) {
+      p += 2;
+      std::uint64_t version = 0;
+      std::memcpy(&version, p + 4, sizeof version);
+      p += 4 + be32(p);
+      const std::uint32_t type_size = be32(p);
+      p += 4 + type_size;
+      const std::uint32_t schema_size = be32(p);
+      p += 4 + schema_size;
+      touched_ += type_size + schema_size;
+      visit(static_cast<std::int64_t>(be64toh(version)), std::string_view(p + 4, be32(p)));
+    }
+    PQfreemem(raw);
+  }
+  bool ok = true;
+  while (PGresult* r = PQgetResult(conn)) {
+    ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+  }
+  if (!ok) return fail(conn, nullptr, "copy");
+  return true;
 }
 
 Result<Baseline::Scan> PostgresBaseline::scan_all(int page) {

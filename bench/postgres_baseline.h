@@ -4,7 +4,8 @@
 //
 // The tables are the library's (its migration creates them, untimed, so the two cannot drift);
 // every timed statement is plain libpq: prepared statements, one round trip each (BEGIN, SELECT
-// ... FOR UPDATE, a multi-row INSERT, the stream UPSERT, COMMIT), binary results for the reads.
+// ... FOR UPDATE, a multi-row INSERT, the stream UPSERT, COMMIT), binary results for the reads,
+// and for W3 also a binary COPY of the same SELECT.
 // One write connection and one read connection.
 //
 // Thread safety: none; one thread at a time.
@@ -34,6 +35,9 @@ class PostgresBaseline final : public Baseline {
                               std::span<const EventData> events) override;
   Status scan_stream(std::string_view stream, const RowVisitor& visit) override;
   Status scan_stream_payload(std::string_view stream, const RowVisitor& visit) override;
+  // COPY (the payload SELECT) TO STDOUT (FORMAT binary), each row decoded from its CopyData
+  // message in place.
+  Result<bool> stream_payload(std::string_view stream, const RowVisitor& visit) override;
   Result<Scan> scan_all(int page) override;
   Result<Projected> project_all(int page) override;
   Result<std::int64_t> event_count() override;
