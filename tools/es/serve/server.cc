@@ -9,13 +9,14 @@
 #include "api.h"
 #include "es/store/open.h"
 #include "explorer_assets.h"
+#include "http_server.h"
 #include "open_store.h"
 
 namespace es::serve {
 
 struct Server::State {
   Api api;
-  httplib::Server http;
+  HttpServer http;
   std::thread listener;
   int port = 0;
   socket_t listen_socket = INVALID_SOCKET;  // recorded as httplib creates it
