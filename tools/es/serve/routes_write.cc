@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "es/core/traceparent.h"
+#include "es/domain/json_reader.h"
 #include "input_event.h"
 
 namespace es::serve {
@@ -101,14 +102,25 @@ Status parse_stream_append(const Json& body, std::string_view where, const std::
   return Status::ok();
 }
 
-Json result_json(const StreamAppend& request, const AppendResult& result) {
-  Json out = Json::object();
-  out["stream"] = request.stream;
-  out["first_version"] = result.first_version;
-  out["last_version"] = result.last_version;
-  out["first_position"] = result.first_position.to_string();
-  out["position"] = result.last_position.to_string();
-  return out;
+// {"stream","first_version","last_version","first_position","position"}, written without a
+// JSON document in between: it is the whole response of the hottest route.
+void write_result(const StreamAppend& request, const AppendResult& result, JsonWriter& out) {
+  out.begin_object();
+  out.key("stream");
+  out.write(request.stream);
+  out.comma();
+  out.key("first_version");
+  out.write(result.first_version);
+  out.comma();
+  out.key("last_version");
+  out.write(result.last_version);
+  out.comma();
+  out.key("first_position");
+  out.write(result.first_position.to_string());
+  out.comma();
+  out.key("position");
+  out.write(result.last_position.to_string());
+  out.end_object();
 }
 
 // Appends `requests` atomically and answers with one result per request (`batch`: in a list).
@@ -129,12 +141,23 @@ void append_and_respond(Api& api, Call& call, httplib::Response& res,
   api.metrics.append_done(std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - started),
                           events);
-  if (!batch) return send_json(res, result_json(requests[0], (*results)[0]));
-  Json list = Json::array();
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    list.push_back(result_json(requests[i], (*results)[i]));
+  std::string body;
+  JsonWriter out(body);
+  if (batch) {
+    out.begin_object();
+    out.key("results");
+    out.begin_array();
   }
-  send_json(res, Json{{"results", std::move(list)}});
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (i > 0) out.comma();
+    write_result(requests[i], (*results)[i], out);
+  }
+  if (batch) {
+    out.end_array();
+    out.end_object();
+  }
+  res.status = 200;
+  res.set_content(body, "application/json");
 }
 
 // The request body as a JSON object; nullopt once an error was sent.
