@@ -306,8 +306,14 @@ class Repository {
     Status failed;
     std::int64_t last = base;
     bool fits = true;
+    // A load at a version reads no further than it: max_count bounds each internal read.
     ReadStreamOptions options{
-        .from_version = base + 1, .as_of = as_of, .fields = EventFields::kPayload};
+        .from_version = base + 1,
+        .max_count = at_version == kUnbounded
+                         ? kUnlimited
+                         : static_cast<std::uint64_t>(std::max<std::int64_t>(at_version - base, 1)),
+        .as_of = as_of,
+        .fields = EventFields::kPayload};
     ES_RETURN_IF_ERROR(store_.visit_stream(stream, options, [&](const RecordedEvent& e) {
       if (e.version > at_version) return false;
       if (base > 0 && last == base && e.version != base + 1) {
