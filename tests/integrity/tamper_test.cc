@@ -63,8 +63,8 @@ TEST_F(Tamper, AnUpdatedPayloadIsModified) {
   EXPECT_EQ(problems(), (Problems{"a-1/3/modified"}));
 }
 
-// Requests long enough for their hashes to be computed on a second thread (ChainAhead) chain
-// like short ones: they verify, continue a short request's chain, and tampering inside is found.
+// Long requests in one multi-stream batch chain like short ones: they verify, continue a short
+// request's chain, and tampering inside them is found.
 TEST_F(Tamper, LongRequestsChainLikeShortOnes) {
   {
     auto store = open_sqlite(path_);

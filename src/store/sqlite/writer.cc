@@ -193,18 +193,10 @@ Status Writer::insert_events(const AppendRequest& request, const detail::StreamR
   std::int64_t version = row.version;
   detail::ChainHash hash = row.last_hash;
   result.first_version = version + 1;
-  ids_.clear();
   for (const EventData& event : request.events) {
-    ids_.push_back(event.id.is_nil() ? Uuid::v7() : event.id);
-  }
-  detail::ChainAhead::Run hashes = ahead_.start(hash, request.events.size(), [&](std::size_t i) {
-    return detail::chain_fields(request.stream, row.version + 1 + static_cast<std::int64_t>(i),
-                                ids_[i], request.events[i], tenant, txn_recorded_at_);
-  });
-  for (std::size_t i = 0; i < request.events.size(); ++i) {
-    const EventData& event = request.events[i];
-    const Uuid& id = ids_[i];
-    hash = hashes.next();
+    const Uuid id = event.id.is_nil() ? Uuid::v7() : event.id;
+    hash = detail::chain_hash(hash, detail::chain_fields(request.stream, version + 1, id, event,
+                                                         tenant, txn_recorded_at_));
     StatementReset reset(insert_event_);
     insert_event_.bind_blob(1, id.bytes().data(), id.bytes().size());
     insert_event_.bind(2, request.stream);

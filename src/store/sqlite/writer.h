@@ -11,7 +11,6 @@
 #include "es/store/sqlite_store.h"
 #include "es/store/stream_info.h"
 #include "store/append_rules.h"
-#include "store/chain_ahead.h"
 #include "store/group_commit.h"
 #include "store/sqlite/connection.h"
 
@@ -57,8 +56,6 @@ class Writer final : private detail::WriteTransaction {
   Statement begin_, commit_, rollback_, savepoint_, rollback_to_, release_;
   Statement last_recorded_, select_stream_, select_id_, insert_event_, upsert_stream_;
   Statement soft_delete_, tombstone_, retention_;
-  std::vector<Uuid> ids_;     // the ids of the request insert_events is storing
-  detail::ChainAhead ahead_;  // hashes a long request's events while they are inserted
 };
 
 }  // namespace es::sqlite
