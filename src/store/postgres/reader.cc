@@ -20,8 +20,10 @@ constexpr std::string_view kEventColumns =
     "xid, seq, id, stream, version, type, schema_version, data, metadata, tenant, recorded_at";
 // EventFields::kPayload: what a fold needs.
 constexpr std::string_view kPayloadColumns = "version, type, schema_version, data";
-constexpr std::size_t kEventWidth = 11;
-constexpr std::size_t kPayloadWidth = 4;
+// The number of columns of a column list.
+constexpr std::size_t width(std::string_view columns) {
+  return static_cast<std::size_t>(std::count(columns.begin(), columns.end(), ',')) + 1;
+}
 // Most versions per COPY of visit_stream().
 constexpr std::int64_t kCopyChunk = 16384;
 constexpr std::string_view kStreamColumns =
@@ -221,6 +223,7 @@ Status visit_stream(Connection& conn, std::string_view stream, const ReadStreamO
   // One COPY per chunk of versions (options.max_count, at most kCopyChunk), so a visitor that
   // stops early costs at most the rest of one chunk; the bounds were read once, so every chunk
   // sees the same stream.
+  const std::string_view columns = payload ? kPayloadColumns : kEventColumns;
   const auto chunk = static_cast<std::int64_t>(
       std::clamp<std::uint64_t>(options.max_count, 1, static_cast<std::uint64_t>(kCopyChunk)));
   for (std::int64_t next = from; forward ? next <= high : next >= low;) {
@@ -229,9 +232,8 @@ Status visit_stream(Connection& conn, std::string_view stream, const ReadStreamO
     const std::string select = fmt::format(
         "SELECT {} FROM events WHERE stream = {} AND version BETWEEN {} AND {}{} ORDER BY "
         "version {}",
-        payload ? kPayloadColumns : kEventColumns, *literal, first, last, times,
-        forward ? "ASC" : "DESC");
-    ES_RETURN_IF_ERROR(copy_out(conn, select, payload ? kPayloadWidth : kEventWidth, on_row));
+        columns, *literal, first, last, times, forward ? "ASC" : "DESC");
+    ES_RETURN_IF_ERROR(copy_out(conn, select, width(columns), on_row));
     if (stopped) return Status::ok();
     next = forward ? last + 1 : first - 1;
   }
