@@ -108,8 +108,12 @@ void add_route(Api& api, httplib::Server& server, Method method, const std::stri
 }
 
 void send_json(httplib::Response& res, const Json& body, int status) {
+  send_json_text(res, cli::dump(body), status);
+}
+
+void send_json_text(httplib::Response& res, const std::string& body, int status) {
   res.status = status;
-  res.set_content(cli::dump(body), "application/json");
+  res.set_content(body, "application/json");
 }
 
 void send_error(httplib::Response& res, int http_status, std::string_view code,

@@ -76,6 +76,8 @@ void add_route(Api& api, httplib::Server& server, Method method, const std::stri
 
 // Responses: JSON bodies, and errors as {"error":{"code","message"}} with a matching status.
 void send_json(httplib::Response& res, const Json& body, int status = 200);
+// A body already written as JSON text (JsonWriter), for routes that build no document.
+void send_json_text(httplib::Response& res, const std::string& body, int status = 200);
 void send_error(httplib::Response& res, int http_status, std::string_view code,
                 std::string_view message);
 // The HTTP status and code of a library status (a conflict adds "expected" and "actual").

@@ -156,8 +156,7 @@ void append_and_respond(Api& api, Call& call, httplib::Response& res,
     out.end_array();
     out.end_object();
   }
-  res.status = 200;
-  res.set_content(body, "application/json");
+  send_json_text(res, body);
 }
 
 // The request body as a JSON object; nullopt once an error was sent.
