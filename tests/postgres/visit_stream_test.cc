@@ -2,7 +2,9 @@
 // (store/postgres/reader.h) instead of paging. Every event it visits must be what read_stream
 // (the paged SELECT path) returns for the same options: across chunk boundaries, in both
 // directions, from a version, within the soft-delete, truncation and time cuts, through a
-// tenant-scoped handle. A visitor that stops mid-chunk leaves the one read connection usable.
+// tenant-scoped handle. A visitor that stops mid-chunk leaves the read connection usable. Each
+// test runs with one read connection, and with two, where a long read streams every other chunk
+// on the second one, ahead of the visitor.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -60,11 +62,12 @@ void append_many(EventStore& store, std::string_view stream, std::int64_t count,
   }
 }
 
-class PostgresVisitStream : public ::testing::Test {
+class PostgresVisitStream : public ::testing::TestWithParam<std::size_t> {
  protected:
   void SetUp() override {
     PostgresOptions options;
-    options.max_read_connections = 1;  // every read after a stopped one reuses its connection
+    // One: every read after a stopped one reuses its connection. Two: long reads read ahead.
+    options.max_read_connections = GetParam();
     store_ = open_test_postgres(options);
     ASSERT_NE(store_, nullptr);
   }
@@ -72,12 +75,13 @@ class PostgresVisitStream : public ::testing::Test {
   std::unique_ptr<EventStore> store_;
 };
 
-TEST_F(PostgresVisitStream, LongStreamMatchesTheReadAcrossChunksBothWays) {
+TEST_P(PostgresVisitStream, LongStreamMatchesTheReadAcrossChunksBothWays) {
   append_many(*store_, "long", kLong);
   append_many(*store_, "other", 10);
   const std::vector<ReadStreamOptions> cases{
       {},
       {.max_count = 997},  // a chunk size, not a bound: the visit still reaches the end
+      {.max_count = 5'000},  // with two connections: 2,500-version chunks, taking turns
       {.from_version = 16'384},
       {.from_version = 16'385, .fields = EventFields::kPayload},
       {.direction = Direction::kBackward},
@@ -98,7 +102,7 @@ TEST_F(PostgresVisitStream, LongStreamMatchesTheReadAcrossChunksBothWays) {
       32'770u);
 }
 
-TEST_F(PostgresVisitStream, StoppingMidChunkLeavesTheConnectionUsable) {
+TEST_P(PostgresVisitStream, StoppingMidChunkLeavesTheConnectionUsable) {
   append_many(*store_, "long", 20'000);
   const std::vector<std::pair<std::int64_t, std::uint64_t>> stops{
       {1, kUnlimited}, {5'000, kUnlimited}, {17'000, kUnlimited}, {5'000, 100}};
@@ -115,10 +119,12 @@ TEST_F(PostgresVisitStream, StoppingMidChunkLeavesTheConnectionUsable) {
     EXPECT_EQ(info->version, 20'000);
     EXPECT_EQ(visited(*store_, "long", {.from_version = 19'990}).size(), 11u);
     append_many(*store_, "after-stop", 1);
+    // A long read again: with two connections, the one that read ahead streams half of it.
+    EXPECT_EQ(visited(*store_, "long", {}).size(), 20'000u);
   }
 }
 
-TEST_F(PostgresVisitStream, KeepsTheSoftDeleteTruncationAndTimeCuts) {
+TEST_P(PostgresVisitStream, KeepsTheSoftDeleteTruncationAndTimeCuts) {
   append_many(*store_, "cut", 30);
   ES_ASSERT_OK(store_->delete_stream("cut"));
   EXPECT_TRUE(visited(*store_, "cut", {}).empty());
@@ -144,7 +150,7 @@ TEST_F(PostgresVisitStream, KeepsTheSoftDeleteTruncationAndTimeCuts) {
   EXPECT_TRUE(visited(*store_, "kept", {.as_of = as_of - std::chrono::hours(1)}).empty());
 }
 
-TEST_F(PostgresVisitStream, AbsentReadsEmptyAndTombstonedFails) {
+TEST_P(PostgresVisitStream, AbsentReadsEmptyAndTombstonedFails) {
   EXPECT_TRUE(visited(*store_, "never-written", {}).empty());
   append_many(*store_, "gone", 3);
   ES_ASSERT_OK(store_->tombstone_stream("gone"));
@@ -152,7 +158,7 @@ TEST_F(PostgresVisitStream, AbsentReadsEmptyAndTombstonedFails) {
   EXPECT_EQ(status.code(), StatusCode::kStreamDeleted) << status.to_string();
 }
 
-TEST_F(PostgresVisitStream, QuotesTheStreamNameItSendsAsALiteral) {
+TEST_P(PostgresVisitStream, QuotesTheStreamNameItSendsAsALiteral) {
   const std::string name = R"(it's-a "stream"; \ DROP TABLE events)";
   append_many(*store_, name, 3);
   append_many(*store_, "it", 2);
@@ -162,7 +168,7 @@ TEST_F(PostgresVisitStream, QuotesTheStreamNameItSendsAsALiteral) {
   EXPECT_EQ(seen, read(*store_, name, {}));
 }
 
-TEST_F(PostgresVisitStream, TenantHandleVisitsOnlyItsTenantsStreams) {
+TEST_P(PostgresVisitStream, TenantHandleVisitsOnlyItsTenantsStreams) {
   append_many(*store_, "acme-1", 2'500, "acme");
   append_many(*store_, "globex-1", 20, "globex");
   auto acme = scope_to_tenant(*store_, "acme");
@@ -173,6 +179,8 @@ TEST_F(PostgresVisitStream, TenantHandleVisitsOnlyItsTenantsStreams) {
   EXPECT_EQ(seen, read(*store_, "acme-1", {}));
   EXPECT_TRUE(visited(**acme, "globex-1", {}).empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(ReadConnections, PostgresVisitStream, ::testing::Values(1, 2));
 
 }  // namespace
 }  // namespace es::testing

@@ -7,13 +7,33 @@ Result<std::unique_ptr<Pool::Lease>> Pool::acquire() {
   {
     std::unique_lock lock(mutex_);
     freed_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
-    if (!idle_.empty()) {
-      conn = std::move(idle_.back());
-      idle_.pop_back();
-    } else {
-      ++open_;
-    }
+    conn = take_locked();
   }
+  return lease(std::move(conn));
+}
+
+std::unique_ptr<Pool::Lease> Pool::try_acquire() {
+  std::unique_ptr<Connection> conn;
+  {
+    std::lock_guard lock(mutex_);
+    if (idle_.empty() && open_ >= max_) return nullptr;
+    conn = take_locked();
+  }
+  auto leased = lease(std::move(conn));
+  return leased ? std::move(*leased) : nullptr;
+}
+
+std::unique_ptr<Connection> Pool::take_locked() {
+  if (idle_.empty()) {
+    ++open_;
+    return nullptr;
+  }
+  std::unique_ptr<Connection> conn = std::move(idle_.back());
+  idle_.pop_back();
+  return conn;
+}
+
+Result<std::unique_ptr<Pool::Lease>> Pool::lease(std::unique_ptr<Connection> conn) {
   if (!conn) {
     auto opened = Connection::open(conninfo_, schema_);
     if (!opened) {

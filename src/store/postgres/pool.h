@@ -37,8 +37,16 @@ class Pool {
 
   // A healthy connection (reconnected if it broke), or kUnavailable.
   Result<std::unique_ptr<Lease>> acquire();
+  // As acquire() when a connection is idle or one more may be opened; null, without waiting,
+  // when all are leased or the connection fails (for work that can go without one).
+  std::unique_ptr<Lease> try_acquire();
 
  private:
+  // With mutex_ held, and a connection free: an idle one, or null with a new one counted open.
+  std::unique_ptr<Connection> take_locked();
+  // `conn` (an idle connection, or null for a new one) made ready for a lease; on failure its
+  // place in the pool is given back.
+  Result<std::unique_ptr<Lease>> lease(std::unique_ptr<Connection> conn);
   void release(std::unique_ptr<Connection> conn);
 
   const std::string conninfo_;

@@ -51,7 +51,7 @@ class PostgresStore final : public EventStore {
                          const EventVisitor& visitor) override {
     auto lease = readers_.acquire();
     if (!lease) return lease.error();
-    return postgres::visit_stream(***lease, stream, options, visitor);
+    return postgres::visit_stream(***lease, readers_, stream, options, visitor);
   }
 
   Result<AllCursor> do_read_all(const ReadAllOptions& options,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +27,9 @@ constexpr std::size_t width(std::string_view columns) {
 }
 // Most versions per COPY of visit_stream().
 constexpr std::int64_t kCopyChunk = 16384;
+// Fewest versions per COPY when a second connection reads ahead: a shorter read is not worth
+// the second connection.
+constexpr std::int64_t kAheadChunkMin = 1024;
 constexpr std::string_view kStreamColumns =
     "stream, version, truncate_before, tombstoned, tenant, max_count, max_age_us, "
     "retention_truncate_before, created_at, updated_at";
@@ -190,8 +194,8 @@ Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_
   return Out{0, true};
 }
 
-Status visit_stream(Connection& conn, std::string_view stream, const ReadStreamOptions& options,
-                    const EventVisitor& visitor) {
+Status visit_stream(Connection& conn, Pool& pool, std::string_view stream,
+                    const ReadStreamOptions& options, const EventVisitor& visitor) {
   auto range = readable_range(conn, stream, options);
   if (!range) return range.error();
   if (!*range) return Status::ok();
@@ -222,22 +226,64 @@ Status visit_stream(Connection& conn, std::string_view stream, const ReadStreamO
   };
   // One COPY per chunk of versions (options.max_count, at most kCopyChunk), so a visitor that
   // stops early costs at most the rest of one chunk; the bounds were read once, so every chunk
-  // sees the same stream.
+  // sees the same stream. A long read takes a second connection when one is free: each chunk
+  // then streams from its own server process while the visitor takes the one before it, so the
+  // two halves of a 10,000-event load are produced at once (docs/storage-postgres.md).
   const std::string_view columns = payload ? kPayloadColumns : kEventColumns;
-  const auto chunk = static_cast<std::int64_t>(
-      std::clamp<std::uint64_t>(options.max_count, 1, static_cast<std::uint64_t>(kCopyChunk)));
-  for (std::int64_t next = from; forward ? next <= high : next >= low;) {
+  std::int64_t next = from;
+  const auto more = [&] { return forward ? next <= high : next >= low; };
+  if (!more()) return Status::ok();
+  const auto wanted = static_cast<std::int64_t>(std::min<std::uint64_t>(
+      static_cast<std::uint64_t>(forward ? high - from + 1 : from - low + 1), options.max_count));
+  std::unique_ptr<Pool::Lease> ahead = wanted >= 2 * kAheadChunkMin ? pool.try_acquire() : nullptr;
+  const std::int64_t chunk =
+      ahead ? std::min(kCopyChunk, (wanted + 1) / 2)
+            : static_cast<std::int64_t>(std::clamp<std::uint64_t>(
+                  options.max_count, 1, static_cast<std::uint64_t>(kCopyChunk)));
+  const auto start_next = [&](Connection& on) {
     const std::int64_t first = forward ? next : std::max(low, next - chunk + 1);
     const std::int64_t last = forward ? std::min(high, next + chunk - 1) : next;
-    const std::string select = fmt::format(
-        "SELECT {} FROM events WHERE stream = {} AND version BETWEEN {} AND {}{} ORDER BY "
-        "version {}",
-        columns, *literal, first, last, times, forward ? "ASC" : "DESC");
-    ES_RETURN_IF_ERROR(copy_out(conn, select, width(columns), on_row));
-    if (stopped) return Status::ok();
     next = forward ? last + 1 : first - 1;
+    return CopyOut::start(on,
+                          fmt::format("SELECT {} FROM events WHERE stream = {} AND version BETWEEN "
+                                      "{} AND {}{} ORDER BY version {}",
+                                      columns, *literal, first, last, times,
+                                      forward ? "ASC" : "DESC"),
+                          width(columns));
+  };
+  // A COPY in flight that will not be visited is read and dropped: its connection goes back idle.
+  const auto drop = [](std::optional<CopyOut>& copy) {
+    if (copy) (void)copy->read([](std::span<const CopyField>) { return false; });
+  };
+  Connection* on = &conn;  // the connection of the chunk being visited
+  auto started = start_next(*on);
+  if (!started) return started.error();
+  std::optional<CopyOut> current(std::move(*started));
+  for (;;) {
+    std::optional<CopyOut> following;
+    Connection* other = ahead ? (on == &conn ? &**ahead : &conn) : nullptr;
+    if (other != nullptr && more()) {
+      auto ahead_started = start_next(*other);
+      if (!ahead_started) {
+        drop(current);
+        return ahead_started.error();
+      }
+      following.emplace(std::move(*ahead_started));
+    }
+    const Status read = current->read(on_row, following ? &*following : nullptr);
+    if (!read.is_ok() || stopped || (!following && !more())) {
+      drop(following);
+      return read;
+    }
+    if (following) {
+      current = std::move(following);
+      on = other;
+      continue;
+    }
+    started = start_next(*on);
+    if (!started) return started.error();
+    current.emplace(std::move(*started));
   }
-  return Status::ok();
 }
 
 Result<std::uint64_t> snapshot_xmin(Connection& conn) {
