@@ -80,7 +80,7 @@ TEST_P(PostgresVisitStream, LongStreamMatchesTheReadAcrossChunksBothWays) {
   append_many(*store_, "other", 10);
   const std::vector<ReadStreamOptions> cases{
       {},
-      {.max_count = 997},  // a chunk size, not a bound: the visit still reaches the end
+      {.max_count = 997},    // a chunk size, not a bound: the visit still reaches the end
       {.max_count = 5'000},  // with two connections: 2,500-version chunks, taking turns
       {.from_version = 16'384},
       {.from_version = 16'385, .fields = EventFields::kPayload},

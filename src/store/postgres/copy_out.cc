@@ -39,7 +39,9 @@ Status finish_statement(pg_conn* conn, std::string_view what) {
 Result<CopyOut> CopyOut::start(Connection& conn, std::string_view select, std::size_t columns) {
   const std::string sql = fmt::format("COPY ({}) TO STDOUT (FORMAT binary)", select);
   CopyOut out(conn, "copy '" + std::string(select.substr(0, 60)) + "'", columns);
-  if (PQsendQuery(conn.get(), sql.c_str()) != 1) return error_status(conn.get(), nullptr, out.what_);
+  if (PQsendQuery(conn.get(), sql.c_str()) != 1) {
+    return error_status(conn.get(), nullptr, out.what_);
+  }
   return out;
 }
 

@@ -199,7 +199,12 @@ Status visit_stream(Connection& conn, Pool& pool, std::string_view stream,
   auto range = readable_range(conn, stream, options);
   if (!range) return range.error();
   if (!*range) return Status::ok();
-  const auto& [bounds, low, high, from] = **range;
+  // Plain names, not a structured binding: the lambdas below use them (clang 14 cannot capture
+  // a binding).
+  const detail::RetentionBounds& bounds = (*range)->bounds;
+  const std::int64_t low = (*range)->low;
+  const std::int64_t high = (*range)->high;
+  const std::int64_t from = (*range)->from;
   const bool forward = options.direction == Direction::kForward;
   const bool payload = options.fields == EventFields::kPayload;
   auto literal = quote_literal(conn, stream);
@@ -244,12 +249,12 @@ Status visit_stream(Connection& conn, Pool& pool, std::string_view stream,
     const std::int64_t first = forward ? next : std::max(low, next - chunk + 1);
     const std::int64_t last = forward ? std::min(high, next + chunk - 1) : next;
     next = forward ? last + 1 : first - 1;
-    return CopyOut::start(on,
-                          fmt::format("SELECT {} FROM events WHERE stream = {} AND version BETWEEN "
-                                      "{} AND {}{} ORDER BY version {}",
-                                      columns, *literal, first, last, times,
-                                      forward ? "ASC" : "DESC"),
-                          width(columns));
+    return CopyOut::start(
+        on,
+        fmt::format("SELECT {} FROM events WHERE stream = {} AND version BETWEEN "
+                    "{} AND {}{} ORDER BY version {}",
+                    columns, *literal, first, last, times, forward ? "ASC" : "DESC"),
+        width(columns));
   };
   // A COPY in flight that will not be visited is read and dropped: its connection goes back idle.
   const auto drop = [](std::optional<CopyOut>& copy) {
@@ -270,7 +275,7 @@ Status visit_stream(Connection& conn, Pool& pool, std::string_view stream,
       }
       following.emplace(std::move(*ahead_started));
     }
-    const Status read = current->read(on_row, following ? &*following : nullptr);
+    Status read = current->read(on_row, following ? &*following : nullptr);
     if (!read.is_ok() || stopped || (!following && !more())) {
       drop(following);
       return read;
