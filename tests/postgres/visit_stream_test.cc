@@ -3,8 +3,8 @@
 // (the paged SELECT path) returns for the same options: across chunk boundaries, in both
 // directions, from a version, within the soft-delete, truncation and time cuts, through a
 // tenant-scoped handle. A visitor that stops mid-chunk leaves the read connection usable. Each
-// test runs with one read connection, and with two, where a long read streams every other chunk
-// on the second one, ahead of the visitor.
+// test runs with one read connection, and with two, where a long read also streams every other
+// chunk on the store's read-ahead connection, ahead of the visitor.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -66,7 +66,8 @@ class PostgresVisitStream : public ::testing::TestWithParam<std::size_t> {
  protected:
   void SetUp() override {
     PostgresOptions options;
-    // One: every read after a stopped one reuses its connection. Two: long reads read ahead.
+    // One: every read after a stopped one reuses its connection, and nothing reads ahead. Two:
+    // long reads read ahead.
     options.max_read_connections = GetParam();
     store_ = open_test_postgres(options);
     ASSERT_NE(store_, nullptr);
@@ -181,6 +182,27 @@ TEST_P(PostgresVisitStream, TenantHandleVisitsOnlyItsTenantsStreams) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ReadConnections, PostgresVisitStream, ::testing::Values(1, 2));
+
+// A visitor may read the store, the same long stream included, while its own read holds the
+// read-ahead connection: the nested read leases the second read connection and reads without
+// reading ahead. Had the read-ahead come from the read connections, the nested read would wait
+// for one forever.
+TEST(PostgresReadAhead, AVisitorReadsTheStoreWhileItsReadHoldsTheReadAheadConnection) {
+  PostgresOptions options;
+  options.max_read_connections = 2;
+  auto store = open_test_postgres(options);
+  ASSERT_NE(store, nullptr);
+  append_many(*store, "long", 10'000);
+  std::size_t outer = 0;
+  std::size_t inner = 0;
+  ES_ASSERT_OK(store->visit_stream("long", {}, [&](const RecordedEvent& e) {
+    if (e.version == 1 || e.version == 9'000) inner += visited(*store, "long", {}).size();
+    ++outer;
+    return true;
+  }));
+  EXPECT_EQ(outer, 10'000u);
+  EXPECT_EQ(inner, 20'000u);
+}
 
 }  // namespace
 }  // namespace es::testing

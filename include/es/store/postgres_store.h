@@ -31,6 +31,8 @@ struct PostgresOptions {
   // bytes. Default "public".
   std::string schema = "public";
   // Most read connections open at once; a read waits for a free one beyond that. Default 8.
+  // Above 1, the store keeps one more connection for reading long streams ahead (a stream read
+  // of 2,048 versions or more streams every other chunk on it while it is free).
   std::size_t max_read_connections = 8;
   // Most appends coalesced into one group-commit transaction. Default 1024.
   std::size_t max_group_size = 1024;

@@ -21,6 +21,9 @@ class PostgresStore final : public EventStore {
       : EventStore(options.limits),
         writer_(std::move(writer)),
         readers_(conninfo, options.schema, options.max_read_connections),
+        read_ahead_(options.max_read_connections > 1
+                        ? std::make_unique<postgres::Pool>(conninfo, options.schema, 1)
+                        : nullptr),
         listener_(conninfo, options.schema),
         visibility_wait_(options.visibility_wait_ms) {}
 
@@ -51,7 +54,7 @@ class PostgresStore final : public EventStore {
                          const EventVisitor& visitor) override {
     auto lease = readers_.acquire();
     if (!lease) return lease.error();
-    return postgres::visit_stream(***lease, readers_, stream, options, visitor);
+    return postgres::visit_stream(***lease, read_ahead_.get(), stream, options, visitor);
   }
 
   Result<AllCursor> do_read_all(const ReadAllOptions& options,
@@ -126,6 +129,9 @@ class PostgresStore final : public EventStore {
 
   std::unique_ptr<postgres::Writer> writer_;
   postgres::Pool readers_;
+  // One connection of its own for reading ahead, so a read that has it still holds only one of
+  // readers_ (a visitor may read the store too); null when max_read_connections is 1.
+  std::unique_ptr<postgres::Pool> read_ahead_;
   postgres::Listener listener_;  // opened by the first wait_for_append()
   const std::chrono::milliseconds visibility_wait_;
 };

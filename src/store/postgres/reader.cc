@@ -194,7 +194,7 @@ Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_
   return Out{0, true};
 }
 
-Status visit_stream(Connection& conn, Pool& pool, std::string_view stream,
+Status visit_stream(Connection& conn, Pool* ahead_pool, std::string_view stream,
                     const ReadStreamOptions& options, const EventVisitor& visitor) {
   auto range = readable_range(conn, stream, options);
   if (!range) return range.error();
@@ -231,16 +231,17 @@ Status visit_stream(Connection& conn, Pool& pool, std::string_view stream,
   };
   // One COPY per chunk of versions (options.max_count, at most kCopyChunk), so a visitor that
   // stops early costs at most the rest of one chunk; the bounds were read once, so every chunk
-  // sees the same stream. A long read takes a second connection when one is free: each chunk
-  // then streams from its own server process while the visitor takes the one before it, so the
-  // two halves of a 10,000-event load are produced at once (docs/storage-postgres.md).
+  // sees the same stream. A long read takes the read-ahead connection when it is free: each
+  // chunk then streams from its own server process while the visitor takes the one before it,
+  // so the two halves of a 10,000-event load are produced at once (docs/storage-postgres.md).
   const std::string_view columns = payload ? kPayloadColumns : kEventColumns;
   std::int64_t next = from;
   const auto more = [&] { return forward ? next <= high : next >= low; };
   if (!more()) return Status::ok();
   const auto wanted = static_cast<std::int64_t>(std::min<std::uint64_t>(
       static_cast<std::uint64_t>(forward ? high - from + 1 : from - low + 1), options.max_count));
-  std::unique_ptr<Pool::Lease> ahead = wanted >= 2 * kAheadChunkMin ? pool.try_acquire() : nullptr;
+  std::unique_ptr<Pool::Lease> ahead =
+      ahead_pool != nullptr && wanted >= 2 * kAheadChunkMin ? ahead_pool->try_acquire() : nullptr;
   const std::int64_t chunk =
       ahead ? std::min(kCopyChunk, (wanted + 1) / 2)
             : static_cast<std::int64_t>(std::clamp<std::uint64_t>(
