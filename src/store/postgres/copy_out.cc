@@ -97,13 +97,6 @@ Status CopyOut::read(const CopyDecoder::RowVisitor& row, CopyOut* feeding) {
   return decoder.finish();
 }
 
-Status copy_out(Connection& conn, std::string_view select, std::size_t columns,
-                const CopyDecoder::RowVisitor& row) {
-  auto copy = CopyOut::start(conn, select, columns);
-  if (!copy) return copy.error();
-  return copy->read(row);
-}
-
 Result<std::string> quote_literal(Connection& conn, std::string_view value) {
   const std::unique_ptr<char, FreeMem> quoted(
       PQescapeLiteral(conn.get(), value.data(), value.size()));

@@ -14,7 +14,9 @@
 //
 // Thread safety: as Connection's.
 //
-//   ES_RETURN_IF_ERROR(copy_out(conn, "SELECT version, data FROM events", 2, on_row));
+//   auto copy = CopyOut::start(conn, "SELECT version, data FROM events", 2);
+//   if (!copy) return copy.error();
+//   ES_RETURN_IF_ERROR(copy->read(on_row));
 #pragma once
 
 #include <cstddef>
@@ -54,10 +56,6 @@ class CopyOut {
   std::string what_;  // names the statement in errors
   std::size_t columns_;
 };
-
-// start() and read() at once.
-Status copy_out(Connection& conn, std::string_view select, std::size_t columns,
-                const CopyDecoder::RowVisitor& row);
 
 // `value` as an SQL string literal for `conn`'s encoding (PQescapeLiteral); kInvalidArgument
 // when libpq refuses it (invalid in the encoding).
