@@ -11,8 +11,8 @@
 namespace es::postgres {
 namespace {
 
-// Rows read between two looks at what arrived for the COPY being fed: its socket buffer holds a
-// few hundred rows before its server has to wait.
+// CopyData messages (one a row) read between two looks at what arrived for the COPY being fed:
+// its socket buffer holds a few hundred rows before its server has to wait.
 constexpr std::size_t kFeedEvery = 64;
 
 struct FreeMem {
@@ -78,7 +78,7 @@ Status CopyOut::read(const CopyDecoder::RowVisitor& row, CopyOut* feeding) {
   }
   CopyDecoder decoder(columns_);
   Status decoded;
-  for (std::size_t rows = 1;; ++rows) {
+  for (std::size_t messages = 1;; ++messages) {
     char* raw = nullptr;
     const int size = PQgetCopyData(pg, &raw, /*async=*/1);
     if (size == 0) {
@@ -89,7 +89,7 @@ Status CopyOut::read(const CopyDecoder::RowVisitor& row, CopyOut* feeding) {
     const std::unique_ptr<char, FreeMem> chunk(raw);
     // After a stop or a decoding error the rest is read and dropped.
     if (decoded.is_ok()) decoded = decoder.feed({raw, static_cast<std::size_t>(size)}, row);
-    if (feeding != nullptr && rows % kFeedEvery == 0) (void)feeding->take_arrived();
+    if (feeding != nullptr && messages % kFeedEvery == 0) (void)feeding->take_arrived();
   }
   Status finished = finish_statement(pg, what_);
   if (!finished.is_ok()) return finished;

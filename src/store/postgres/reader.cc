@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "store/append_rules.h"
 #include "store/postgres/copy_out.h"
@@ -27,9 +28,8 @@ constexpr std::size_t width(std::string_view columns) {
 }
 // Most versions per COPY of visit_stream().
 constexpr std::int64_t kCopyChunk = 16384;
-// Fewest versions per COPY when a second connection reads ahead: a shorter read is not worth
-// the second connection.
-constexpr std::int64_t kAheadChunkMin = 1024;
+// Fewest versions a read must expect to visit before it reads ahead on a second connection.
+constexpr std::int64_t kReadAheadMin = 2048;
 constexpr std::string_view kStreamColumns =
     "stream, version, truncate_before, tombstoned, tenant, max_count, max_age_us, "
     "retention_truncate_before, created_at, updated_at";
@@ -194,7 +194,7 @@ Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_
   return Out{0, true};
 }
 
-Status visit_stream(Connection& conn, Pool* ahead_pool, std::string_view stream,
+Status visit_stream(Connection& conn, Pool* read_ahead, std::string_view stream,
                     const ReadStreamOptions& options, const EventVisitor& visitor) {
   auto range = readable_range(conn, stream, options);
   if (!range) return range.error();
@@ -241,7 +241,7 @@ Status visit_stream(Connection& conn, Pool* ahead_pool, std::string_view stream,
   const auto wanted = static_cast<std::int64_t>(std::min<std::uint64_t>(
       static_cast<std::uint64_t>(forward ? high - from + 1 : from - low + 1), options.max_count));
   std::unique_ptr<Pool::Lease> ahead =
-      ahead_pool != nullptr && wanted >= 2 * kAheadChunkMin ? ahead_pool->try_acquire() : nullptr;
+      read_ahead != nullptr && wanted >= kReadAheadMin ? read_ahead->try_acquire() : nullptr;
   const std::int64_t chunk =
       ahead ? std::min(kCopyChunk, (wanted + 1) / 2)
             : static_cast<std::int64_t>(std::clamp<std::uint64_t>(
@@ -261,15 +261,15 @@ Status visit_stream(Connection& conn, Pool* ahead_pool, std::string_view stream,
   const auto drop = [](std::optional<CopyOut>& copy) {
     if (copy) (void)copy->read([](std::span<const CopyField>) { return false; });
   };
-  Connection* on = &conn;  // the connection of the chunk being visited
+  Connection* on = &conn;                          // the connection of the chunk being visited
+  Connection* spare = ahead ? &**ahead : nullptr;  // the other one, when reading ahead
   auto started = start_next(*on);
   if (!started) return started.error();
   std::optional<CopyOut> current(std::move(*started));
   for (;;) {
     std::optional<CopyOut> following;
-    Connection* other = ahead ? (on == &conn ? &**ahead : &conn) : nullptr;
-    if (other != nullptr && more()) {
-      auto ahead_started = start_next(*other);
+    if (spare != nullptr && more()) {
+      auto ahead_started = start_next(*spare);
       if (!ahead_started) {
         drop(current);
         return ahead_started.error();
@@ -283,7 +283,7 @@ Status visit_stream(Connection& conn, Pool* ahead_pool, std::string_view stream,
     }
     if (following) {
       current = std::move(following);
-      on = other;
+      std::swap(on, spare);
       continue;
     }
     started = start_next(*on);

@@ -21,9 +21,9 @@ Result<std::pair<std::int64_t, bool>> read_stream(Connection& conn, std::string_
 // As EventStore::visit_stream(): every readable event of `stream` from options.from_version in
 // options.direction, streamed by binary COPY in chunks of options.max_count versions (at most
 // 16,384) instead of read page by page, with the stream's bounds read once at the start. A read
-// of at least 2,048 versions also leases a connection from `ahead` (may be null) when one is
-// free without waiting, and streams every other chunk on it, one chunk ahead of the visitor.
-Status visit_stream(Connection& conn, Pool* ahead, std::string_view stream,
+// of at least 2,048 versions also leases the connection of `read_ahead` (may be null) when it
+// is free, without waiting, and streams every other chunk on it, one chunk ahead of the visitor.
+Status visit_stream(Connection& conn, Pool* read_ahead, std::string_view stream,
                     const ReadStreamOptions& options, const EventVisitor& visitor);
 Result<std::pair<Position, bool>> read_all(Connection& conn, const ReadAllOptions& options,
                                            const EventVisitor& visitor);
