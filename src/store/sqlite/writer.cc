@@ -10,7 +10,10 @@ Result<std::unique_ptr<Writer>> Writer::open(const std::string& path,
                                              const SqliteOptions& options) {
   auto conn = open_store_connection(path, options);
   if (!conn) return conn.error();
-  std::unique_ptr<Writer> writer(new Writer(std::move(*conn), options));
+  auto checkpointer = Checkpointer::open(path, options);
+  if (!checkpointer) return checkpointer.error();
+  (*checkpointer)->attach(conn->get());
+  std::unique_ptr<Writer> writer(new Writer(std::move(*checkpointer), std::move(*conn), options));
   ES_RETURN_IF_ERROR(writer->prepare_statements());
   return writer;
 }

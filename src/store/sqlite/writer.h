@@ -12,6 +12,7 @@
 #include "es/store/stream_info.h"
 #include "store/append_rules.h"
 #include "store/group_commit.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 
 namespace es::sqlite {
@@ -28,8 +29,9 @@ class Writer final : private detail::WriteTransaction {
   Status set_retention(std::string_view stream, const Retention& retention);
 
  private:
-  Writer(Connection conn, const SqliteOptions& options)
-      : conn_(std::move(conn)),
+  Writer(std::unique_ptr<Checkpointer> checkpointer, Connection conn, const SqliteOptions& options)
+      : checkpointer_(std::move(checkpointer)),
+        conn_(std::move(conn)),
         group_(*this, options.max_group_size,
                std::chrono::microseconds(options.group_commit_wait_us)) {}
   Status prepare_statements();
@@ -50,6 +52,7 @@ class Writer final : private detail::WriteTransaction {
   Status insert_events(const AppendRequest& request, const detail::StreamRow& row,
                        AppendResult& result);
 
+  std::unique_ptr<Checkpointer> checkpointer_;  // outlives conn_, whose WAL hook it is
   Connection conn_;
   detail::GroupCommit group_;
   std::int64_t txn_recorded_at_ = 0;  // recorded_at of every event of the current transaction
