@@ -27,6 +27,17 @@ std::vector<EventData> large_events(std::size_t count, std::size_t bytes) {
   return events;
 }
 
+// Appends 20 large events at a time to stream "big" until about `bytes` are written; returns how
+// many events were appended.
+std::size_t append_about(EventStore& store, std::uintmax_t bytes) {
+  std::size_t appended = 0;
+  for (std::uintmax_t written = 0; written < bytes; written += 20 * 16'384) {
+    ES_EXPECT_OK(store.append("big", ExpectedVersion::any(), large_events(20, 16'384)));
+    appended += 20;
+  }
+  return appended;
+}
+
 std::uintmax_t size_of(const std::string& path) {
   std::error_code ec;
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
@@ -43,11 +54,7 @@ TEST(SqliteCheckpoint, TheWalReachesTheDatabaseFileWhileTheStoreStaysOpen) {
   // can copy them into the file while it stays open (the writer's commits never do below
   // kInlinePages).
   const std::uintmax_t target = 2 * Checkpointer::kBackgroundPages * kPageSize;
-  std::size_t appended = 0;
-  for (std::uintmax_t written = 0; written < target; written += 20 * 16'384) {
-    ES_ASSERT_OK((*store)->append("big", ExpectedVersion::any(), large_events(20, 16'384)));
-    appended += 20;
-  }
+  const std::size_t appended = append_about(**store, target);
   // Polls an observable outcome with a deadline (the thread runs on its own time).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (size_of(path) < empty + target / 2 && std::chrono::steady_clock::now() < deadline) {
@@ -66,11 +73,7 @@ TEST(SqliteCheckpoint, TheWalStaysBoundedUnderAppendsThatNeverPause) {
   // Three times the inline mark, appended back to back: without the writer's own checkpoint past
   // kInlinePages the WAL would only restart when an append happened to find it fully copied.
   const std::uintmax_t total = 3 * Checkpointer::kInlinePages * kPageSize;
-  std::size_t appended = 0;
-  for (std::uintmax_t written = 0; written < total; written += 20 * 16'384) {
-    ES_ASSERT_OK((*store)->append("big", ExpectedVersion::any(), large_events(20, 16'384)));
-    appended += 20;
-  }
+  const std::size_t appended = append_about(**store, total);
   // The WAL file keeps its largest size when it restarts, so this bounds every moment of the run.
   EXPECT_LE(size_of(path + "-wal"), 2 * Checkpointer::kInlinePages * kPageSize);
   EXPECT_EQ(read_stream_events(**store, "big").size(), appended);
@@ -83,11 +86,7 @@ TEST(SqliteCheckpoint, CloseLeavesEveryEventInTheDatabaseFile) {
   {
     auto store = open_sqlite(path);
     ASSERT_TRUE(store.has_value()) << store.error().to_string();
-    for (std::uintmax_t written = 0; written < Checkpointer::kBackgroundPages * kPageSize * 3 / 2;
-         written += 20 * 16'384) {
-      ES_ASSERT_OK((*store)->append("big", ExpectedVersion::any(), large_events(20, 16'384)));
-      appended += 20;
-    }
+    appended = append_about(**store, Checkpointer::kBackgroundPages * kPageSize * 3 / 2);
   }
   // The last connection to close checkpoints and removes the WAL, as with SQLite's defaults.
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
