@@ -27,6 +27,48 @@ Result<std::vector<AppendResult>> EventStore::append(std::span<const AppendReque
   return results;
 }
 
+std::vector<Result<AppendResult>> EventStore::append_each(std::span<const AppendRequest> requests) {
+  // Each slot is overwritten: with the request's validation error or with its outcome.
+  std::vector<Result<AppendResult>> results(requests.size(), Status::internal("not appended"));
+  std::vector<AppendRequest> valid;
+  std::vector<std::size_t> where;  // valid[k] is requests[where[k]]
+  valid.reserve(requests.size());
+  where.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    Status checked = detail::validate_append(requests.subspan(i, 1), limits_);
+    if (checked.is_ok()) {
+      valid.push_back(requests[i]);
+      where.push_back(i);
+    } else {
+      results[i] = std::move(checked);
+    }
+  }
+  if (valid.empty()) return results;
+  std::vector<Result<AppendResult>> done = do_append_each(valid);
+  bool any = false;
+  for (std::size_t k = 0; k < done.size(); ++k) {
+    any = any || done[k].has_value();
+    results[where[k]] = std::move(done[k]);
+  }
+  if (any) notify_appended();
+  return results;
+}
+
+std::vector<Result<AppendResult>> EventStore::do_append_each(
+    std::span<const AppendRequest> requests) {
+  std::vector<Result<AppendResult>> results;
+  results.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    auto one = do_append(requests.subspan(i, 1));
+    if (one) {
+      results.emplace_back(one->front());
+    } else {
+      results.emplace_back(one.error());
+    }
+  }
+  return results;
+}
+
 Result<std::vector<AppendResult>> EventStore::import(std::span<const ImportGroup> groups) {
   for (const ImportGroup& group : groups) {
     ES_RETURN_IF_ERROR(detail::validate_append(group.requests, limits_));

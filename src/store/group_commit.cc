@@ -4,21 +4,38 @@
 
 namespace es::detail {
 
-Status GroupCommit::run(const Job& job) {
-  auto pending = std::make_shared<Pending>();
-  pending->job = &job;
+Status GroupCommit::run(const Job& job) { return std::move(run_each({&job, 1}).front()); }
+
+std::vector<Status> GroupCommit::run_each(std::span<const Job> jobs) {
+  std::vector<PendingPtr> mine;
+  mine.reserve(jobs.size());
+  for (const Job& job : jobs) {
+    mine.push_back(std::make_shared<Pending>());
+    mine.back()->job = &job;
+  }
   std::unique_lock lock(mutex_);
-  queue_.push_back(pending);
-  // Only the arrival that completes a gathering leader's group wakes it.
-  if (queue_.size() == gather_target_) arrived_.notify_one();
-  while (!pending->done) {
-    if (leading_) {
-      pending->wake.wait(lock);
-    } else {
-      lead(lock, *pending);
+  queue_.insert(queue_.end(), mine.begin(), mine.end());
+  // Only the arrivals that complete a gathering leader's group wake it.
+  if (gather_target_ != 0 && queue_.size() >= gather_target_ &&
+      queue_.size() - mine.size() < gather_target_) {
+    arrived_.notify_one();
+  }
+  // The jobs are queued in order, so the first one not done is in the running group or first in
+  // the queue: it is the one to wait for, or to lead.
+  for (const PendingPtr& pending : mine) {
+    while (!pending->done) {
+      if (leading_) {
+        pending->wake.wait(lock);
+      } else {
+        lead(lock, *pending);
+      }
     }
   }
-  return std::move(pending->status);
+  lock.unlock();
+  std::vector<Status> statuses;
+  statuses.reserve(mine.size());
+  for (const PendingPtr& pending : mine) statuses.push_back(std::move(pending->status));
+  return statuses;
 }
 
 void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self) {

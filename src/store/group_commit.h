@@ -16,7 +16,11 @@
 // alone while the others of the group commit. If the commit itself fails, every job of the group
 // gets that failure.
 //
-// Thread safety: run() may be called from any number of threads.
+// run_each() queues several jobs at once, each in its own savepoint as if each came from a thread
+// of its own, and returns when all have ended: a caller with many independent writes at hand
+// (a server's event loop) shares commits without a thread per write.
+//
+// Thread safety: run() and run_each() may be called from any number of threads.
 #pragma once
 
 #include <chrono>
@@ -26,6 +30,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "es/core/status.h"
@@ -58,6 +63,9 @@ class GroupCommit {
   // Runs `job` in the next group transaction and returns once that transaction has ended: ok
   // means the job's effects are durable.
   Status run(const Job& job);
+  // Runs each of `jobs` as run() would, in order, and returns once every one has ended: one
+  // status per job.
+  std::vector<Status> run_each(std::span<const Job> jobs);
 
  private:
   struct Pending {

@@ -19,15 +19,28 @@ class TenantStore final : public EventStore {
  protected:
   Result<std::vector<AppendResult>> do_append(std::span<const AppendRequest> batch) override {
     std::vector<AppendRequest> scoped(batch.begin(), batch.end());
-    for (AppendRequest& request : scoped) {
-      if (!request.tenant.empty() && request.tenant != tenant_) {
-        return Status::permission_denied("stream '" + std::string(request.stream) +
-                                         "': this handle appends for tenant '" + tenant_ +
-                                         "' only, not '" + std::string(request.tenant) + "'");
-      }
-      request.tenant = tenant_;
-    }
+    for (AppendRequest& request : scoped) ES_RETURN_IF_ERROR(scope(request));
     return inner_.append(scoped);
+  }
+
+  std::vector<Result<AppendResult>> do_append_each(
+      std::span<const AppendRequest> requests) override {
+    std::vector<Result<AppendResult>> results(requests.size(), Status::internal("not appended"));
+    std::vector<AppendRequest> scoped;
+    std::vector<std::size_t> where;  // scoped[k] is requests[where[k]]
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      AppendRequest request = requests[i];
+      Status mine = scope(request);
+      if (!mine.is_ok()) {
+        results[i] = std::move(mine);
+        continue;
+      }
+      scoped.push_back(request);
+      where.push_back(i);
+    }
+    std::vector<Result<AppendResult>> done = inner_.append_each(scoped);
+    for (std::size_t k = 0; k < done.size(); ++k) results[where[k]] = std::move(done[k]);
+    return results;
   }
 
   // Reads first and asks whose stream it is afterwards: a stream's tenant is fixed once the
@@ -147,6 +160,17 @@ class TenantStore final : public EventStore {
   }
 
  private:
+  // Gives `request` this handle's tenant; kPermissionDenied when it names another.
+  Status scope(AppendRequest& request) const {
+    if (!request.tenant.empty() && request.tenant != tenant_) {
+      return Status::permission_denied("stream '" + std::string(request.stream) +
+                                       "': this handle appends for tenant '" + tenant_ +
+                                       "' only, not '" + std::string(request.tenant) + "'");
+    }
+    request.tenant = tenant_;
+    return Status::ok();
+  }
+
   // Whether `stream` exists and is the tenant's (an absent stream is nobody's).
   Result<bool> owns(std::string_view stream) {
     auto info = inner_.stream_info(stream);

@@ -74,6 +74,27 @@ class TracingStore final : public EventStore {
     return span.end(std::move(results), events);
   }
 
+  // One "append" span per request, as append() per request would make, all open while the
+  // requests share the inner store's commits.
+  std::vector<Result<AppendResult>> do_append_each(
+      std::span<const AppendRequest> requests) override {
+    std::vector<Traced> spans;
+    spans.reserve(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const auto one = requests.subspan(i, 1);
+      spans.emplace_back(tracer_->start({.operation = "append",
+                                         .stream = requests[i].stream,
+                                         .streams = 1,
+                                         .parent = batch_traceparent(one)}));
+    }
+    std::vector<Result<AppendResult>> results = inner_.append_each(requests);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const std::uint64_t events = results[i] ? requests[i].events.size() : 0;
+      results[i] = spans[i].end(std::move(results[i]), events);
+    }
+    return results;
+  }
+
   Result<std::vector<AppendResult>> do_import(std::span<const ImportGroup> groups) override {
     std::uint64_t streams = 0;
     std::uint64_t events = 0;

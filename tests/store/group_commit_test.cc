@@ -173,5 +173,87 @@ TEST(GroupCommit, FailedCommitFailsEveryJobAndKeepsNothing) {
   EXPECT_TRUE(txn.committed.empty());
 }
 
+TEST(GroupCommit, RunEachRunsItsJobsInOrderEachInItsOwnSavepoint) {
+  FakeTransaction txn;
+  GroupCommit group(txn, 64);
+  std::vector<GroupCommit::Job> jobs;
+  for (int i = 0; i < 5; ++i) {
+    jobs.emplace_back([&txn, i] {
+      txn.write(i);
+      return i == 2 ? Status::conflict({"s", "0", 1}) : Status::ok();
+    });
+  }
+  const std::vector<Status> statuses = group.run_each(jobs);
+  ASSERT_EQ(statuses.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(statuses[static_cast<std::size_t>(i)].code(),
+              i == 2 ? StatusCode::kConflict : StatusCode::kOk)
+        << i;
+  }
+  EXPECT_EQ(txn.committed, (std::vector<int>{0, 1, 3, 4}));
+  EXPECT_EQ(txn.transactions, 1) << "a lone caller's jobs share one transaction";
+}
+
+TEST(GroupCommit, RunEachBeyondTheMaximumGroupSizeTakesSeveralGroups) {
+  FakeTransaction txn;
+  GroupCommit group(txn, 3);
+  std::vector<GroupCommit::Job> jobs;
+  for (int i = 0; i < 10; ++i) {
+    jobs.emplace_back([&txn, i] {
+      txn.write(i);
+      return Status::ok();
+    });
+  }
+  for (const Status& s : group.run_each(jobs)) EXPECT_TRUE(s.is_ok()) << s.to_string();
+  EXPECT_EQ(txn.committed, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(txn.transactions, 4);
+  EXPECT_LE(txn.max_group, 3u);
+}
+
+// Callers of run_each and of run at once: every job ends exactly once with its own status.
+TEST(GroupCommit, RunEachAndRunShareGroups) {
+  FakeTransaction txn;
+  GroupCommit group(txn, 16);
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 100;
+  std::latch start(kThreads * 2);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int round = 0; round < kRounds; ++round) {
+        std::vector<GroupCommit::Job> jobs;
+        for (int i = 0; i < 6; ++i) {
+          const int value = t * 100000 + round * 10 + i;
+          jobs.emplace_back([&txn, value, i] {
+            txn.write(value);
+            return i == 5 ? Status::conflict({"s", "0", 1}) : Status::ok();
+          });
+        }
+        const std::vector<Status> statuses = group.run_each(jobs);
+        for (int i = 0; i < 6; ++i) {
+          ASSERT_EQ(statuses[static_cast<std::size_t>(i)].is_ok(), i != 5);
+        }
+      }
+    });
+    workers.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int round = 0; round < kRounds; ++round) {
+        const int value = -(t * 100000 + round) - 1;
+        ASSERT_TRUE(group
+                        .run([&txn, value] {
+                          txn.write(value);
+                          return Status::ok();
+                        })
+                        .is_ok());
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  const std::set<int> committed(txn.committed.begin(), txn.committed.end());
+  EXPECT_EQ(committed.size(), txn.committed.size()) << "a job's effects were committed twice";
+  EXPECT_EQ(committed.size(), static_cast<std::size_t>(kThreads * kRounds * (5 + 1)));
+}
+
 }  // namespace
 }  // namespace es::detail

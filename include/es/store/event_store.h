@@ -57,6 +57,14 @@ class EventStore {
     return append(std::span<const AppendRequest>(batch.begin(), batch.size()));
   }
 
+  // Appends each request on its own, as that many append() calls from as many threads would: each
+  // has its own expected version and succeeds or fails alone, in the order given (a stream may
+  // appear more than once). The backends that group commits (SQLite, PostgreSQL) commit them
+  // together, so a caller with many independent appends at hand (a server's event loop) pays one
+  // durable commit for all of them. One result per request, in order; returns when every one has
+  // ended.
+  std::vector<Result<AppendResult>> append_each(std::span<const AppendRequest> requests);
+
   // For copying a store (es migrate), not for applications (es/store/import.h): appends each
   // group in order as append() would, except that every event gets its group's recorded_at
   // instead of the clock's. Requests that do not place their events exactly, or events without
@@ -134,6 +142,10 @@ class EventStore {
   // Hooks. Inputs are validated; `batch` is non-empty with distinct streams. Reads call `visitor`
   // for at most max_count events and stop early when it returns false.
   virtual Result<std::vector<AppendResult>> do_append(std::span<const AppendRequest> batch) = 0;
+  // append_each()'s hook: `requests` are validated, each non-empty. The default runs do_append
+  // for one request after another; a backend that groups commits, or a store that wraps one,
+  // overrides it to share them.
+  virtual std::vector<Result<AppendResult>> do_append_each(std::span<const AppendRequest> requests);
   // import()'s hook: do_append of each group with its recorded_at; one result per request, in
   // order. The default refuses.
   virtual Result<std::vector<AppendResult>> do_import(std::span<const ImportGroup> groups);
@@ -169,6 +181,10 @@ class EventStore {
   // `store`'s hook, if no other waiter is in it (false at once otherwise); for this store's own
   // waiters and for a store that wraps another.
   static bool wait_for_hint_of(EventStore& store, std::chrono::steady_clock::time_point until);
+  static std::vector<Result<AppendResult>> append_each_of(EventStore& store,
+                                                          std::span<const AppendRequest> requests) {
+    return store.do_append_each(requests);
+  }
   static Status scan_chain_of(EventStore& store, std::string_view stream, detail::ChainScan& scan) {
     return store.do_scan_chain(stream, scan);
   }

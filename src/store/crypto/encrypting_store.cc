@@ -93,6 +93,34 @@ class EncryptingStore final : public EventStore {
     }
   }
 
+  // Runs of requests that encrypt nothing share the inner store's commits; a request that
+  // encrypts goes alone through do_append (sealing, pinning, re-sealing after a conflict). The
+  // order given is kept.
+  std::vector<Result<AppendResult>> do_append_each(
+      std::span<const AppendRequest> requests) override {
+    std::vector<Result<AppendResult>> results;
+    results.reserve(requests.size());
+    std::size_t next = 0;
+    while (next < requests.size()) {
+      std::size_t end = next;
+      while (end < requests.size() && !any_encrypted(requests.subspan(end, 1))) ++end;
+      if (end > next) {
+        for (Result<AppendResult>& one : inner_.append_each(requests.subspan(next, end - next))) {
+          results.push_back(std::move(one));
+        }
+        next = end;
+        continue;
+      }
+      auto one = do_append(requests.subspan(next++, 1));
+      if (one) {
+        results.emplace_back(one->front());
+      } else {
+        results.emplace_back(one.error());
+      }
+    }
+    return results;
+  }
+
   Result<StreamCursor> do_read_stream(std::string_view stream, const ReadStreamOptions& options,
                                       const EventVisitor& visitor) override {
     auto slice = inner_.read_stream(stream, options);

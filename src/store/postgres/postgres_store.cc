@@ -34,6 +34,23 @@ class PostgresStore final : public EventStore {
     if (appended->xid != 0) wait_until_visible(appended->xid);
     return std::move(appended->results);
   }
+  std::vector<Result<AppendResult>> do_append_each(
+      std::span<const AppendRequest> requests) override {
+    std::vector<Result<postgres::Writer::Appended>> appended = writer_->append_each(requests);
+    std::uint64_t xid = 0;
+    std::vector<Result<AppendResult>> results;
+    results.reserve(appended.size());
+    for (Result<postgres::Writer::Appended>& one : appended) {
+      if (!one) {
+        results.emplace_back(one.error());
+        continue;
+      }
+      xid = std::max(xid, one->xid);
+      results.emplace_back(one->results.front());
+    }
+    if (xid != 0) wait_until_visible(xid);
+    return results;
+  }
   Result<std::vector<AppendResult>> do_import(std::span<const ImportGroup> groups) override {
     auto imported = writer_->import(groups);
     if (!imported) return imported.error();

@@ -180,18 +180,45 @@ Status Writer::start_eager() {
 }
 
 Result<Writer::Appended> Writer::append(std::span<const AppendRequest> batch) {
-  Appended out;
-  PendingAppend pending{.batch = batch, .out = &out};
-  const detail::GroupCommit::Job job = [&] {
-    pending.recorded_at = txn_recorded_at_;
-    pending_.push_back(&pending);
-    return Status::ok();
-  };
-  const Status group = group_.run(job);
-  // The append's own failure says more than the group's (a conflict, not an aborted commit).
-  ES_RETURN_IF_ERROR(pending.status);
-  ES_RETURN_IF_ERROR(group);
-  return out;
+  return std::move(append_each_of({&batch, 1}).front());
+}
+
+std::vector<Result<Writer::Appended>> Writer::append_each(std::span<const AppendRequest> requests) {
+  std::vector<std::span<const AppendRequest>> batches;
+  batches.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) batches.push_back(requests.subspan(i, 1));
+  return append_each_of(batches);
+}
+
+std::vector<Result<Writer::Appended>> Writer::append_each_of(
+    std::span<const std::span<const AppendRequest>> batches) {
+  std::vector<Appended> outs(batches.size());
+  std::vector<PendingAppend> pendings(batches.size());
+  std::vector<detail::GroupCommit::Job> jobs;
+  jobs.reserve(batches.size());
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    pendings[i].batch = batches[i];
+    pendings[i].out = &outs[i];
+    jobs.emplace_back([this, &pending = pendings[i]] {
+      pending.recorded_at = txn_recorded_at_;
+      pending_.push_back(&pending);
+      return Status::ok();
+    });
+  }
+  const std::vector<Status> groups = group_.run_each(jobs);
+  std::vector<Result<Appended>> results;
+  results.reserve(batches.size());
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    // The append's own failure says more than the group's (a conflict, not an aborted commit).
+    if (!pendings[i].status.is_ok()) {
+      results.emplace_back(std::move(pendings[i].status));
+    } else if (!groups[i].is_ok()) {
+      results.emplace_back(groups[i]);
+    } else {
+      results.emplace_back(std::move(outs[i]));
+    }
+  }
+  return results;
 }
 
 Result<Writer::Appended> Writer::import(std::span<const ImportGroup> groups) {

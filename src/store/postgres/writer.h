@@ -40,6 +40,8 @@ class Writer final : private detail::WriteTransaction {
     std::uint64_t xid = 0;
   };
   Result<Appended> append(std::span<const AppendRequest> batch);
+  // EventStore::append_each: each request a job of its own; one outcome per request.
+  std::vector<Result<Appended>> append_each(std::span<const AppendRequest> requests);
   // EventStore::import: each group appended with its recorded_at, all in one job.
   Result<Appended> import(std::span<const ImportGroup> groups);
   Status delete_stream(std::string_view stream, ExpectedVersion expected, bool tombstone);
@@ -63,6 +65,10 @@ class Writer final : private detail::WriteTransaction {
   Status savepoint() override;
   void rollback_to_savepoint() override;
   void release_savepoint() override;
+
+  // The appends of `batches`, each a job of its own.
+  std::vector<Result<Appended>> append_each_of(
+      std::span<const std::span<const AppendRequest>> batches);
 
   // A pipeline that starts with the deferred transaction statements; `skip` is how many results
   // of theirs precede the caller's.

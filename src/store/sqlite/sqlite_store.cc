@@ -20,6 +20,10 @@ class SqliteStore final : public EventStore {
   Result<std::vector<AppendResult>> do_append(std::span<const AppendRequest> batch) override {
     return writer_->append(batch);
   }
+  std::vector<Result<AppendResult>> do_append_each(
+      std::span<const AppendRequest> requests) override {
+    return writer_->append_each(requests);
+  }
   Result<std::vector<AppendResult>> do_import(std::span<const ImportGroup> groups) override {
     return writer_->import(groups);
   }

@@ -93,6 +93,28 @@ Result<std::vector<AppendResult>> Writer::append(std::span<const AppendRequest> 
   return results;
 }
 
+std::vector<Result<AppendResult>> Writer::append_each(std::span<const AppendRequest> requests) {
+  std::vector<std::vector<AppendResult>> results(requests.size());
+  std::vector<detail::GroupCommit::Job> jobs;
+  jobs.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    jobs.emplace_back([this, &requests, &results, i] {
+      return apply_append(requests.subspan(i, 1), results[i]);
+    });
+  }
+  std::vector<Status> statuses = group_.run_each(jobs);
+  std::vector<Result<AppendResult>> out;
+  out.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (statuses[i].is_ok()) {
+      out.emplace_back(results[i].front());
+    } else {
+      out.emplace_back(std::move(statuses[i]));
+    }
+  }
+  return out;
+}
+
 Result<std::vector<AppendResult>> Writer::import(std::span<const ImportGroup> groups) {
   std::vector<AppendResult> results;
   // Only this job's events get the imported times: the group's other jobs keep the clock's.

@@ -23,6 +23,8 @@ class Writer final : private detail::WriteTransaction {
                                               const SqliteOptions& options);
 
   Result<std::vector<AppendResult>> append(std::span<const AppendRequest> batch);
+  // EventStore::append_each: each request a job of its own.
+  std::vector<Result<AppendResult>> append_each(std::span<const AppendRequest> requests);
   // EventStore::import: each group appended with its recorded_at, all in one job.
   Result<std::vector<AppendResult>> import(std::span<const ImportGroup> groups);
   Status delete_stream(std::string_view stream, ExpectedVersion expected, bool tombstone);
