@@ -85,17 +85,25 @@ Result<EventStore*> Api::store_for(const Principal* principal) {
   return it->second.get();
 }
 
+std::optional<Call> admit_call(Api& api, const httplib::Request& req, httplib::Response& res,
+                               Role needed, bool whole_store_only) {
+  const auto principal = authorize(api, req, res, needed, whole_store_only);
+  if (!principal || !admit(api, req, res, *principal)) return std::nullopt;
+  auto store = api.store_for(*principal);
+  if (!store) {
+    send_error(res, store.error());
+    return std::nullopt;
+  }
+  return Call{**store, *principal};
+}
+
 void add_route(Api& api, httplib::Server& server, Method method, const std::string& pattern,
                Role needed, bool whole_store_only, Handler handler) {
   auto guarded = [&api, needed, whole_store_only, handler = std::move(handler)](
                      const httplib::Request& req, httplib::Response& res) {
     try {
-      const auto principal = authorize(api, req, res, needed, whole_store_only);
-      if (!principal || !admit(api, req, res, *principal)) return;
-      auto store = api.store_for(*principal);
-      if (!store) return send_error(res, store.error());
-      Call call{**store, *principal};
-      handler(req, res, call);
+      auto call = admit_call(api, req, res, needed, whole_store_only);
+      if (call) handler(req, res, *call);
     } catch (const std::exception& e) {
       send_error(res, 500, "internal", e.what());
     }

@@ -67,10 +67,15 @@ using Handler = std::function<void(const httplib::Request&, httplib::Response&, 
 
 enum class Method : std::uint8_t { kGet, kPost };
 
-// Registers `handler` for `pattern` (an httplib regex). Before it runs: the bearer token is
-// checked (401 without a known one, 403 when its role is below `needed`, or when
-// `whole_store_only` and the token has a tenant), then the rate limit (429 with Retry-After when
-// the caller's bucket is empty). An exception becomes a 500 JSON error.
+// The checks every route makes before its handler runs: the bearer token (401 without a known
+// one, 403 when its role is below `needed`, or when `whole_store_only` and the token has a
+// tenant), then the rate limit (429 with Retry-After when the caller's bucket is empty). Returns
+// who calls and the store they see, or nullopt once the refusal is in `res`.
+std::optional<Call> admit_call(Api& api, const httplib::Request& req, httplib::Response& res,
+                               Role needed, bool whole_store_only);
+
+// Registers `handler` for `pattern` (an httplib regex), to run once admit_call() let the request
+// through. An exception becomes a 500 JSON error.
 void add_route(Api& api, httplib::Server& server, Method method, const std::string& pattern,
                Role needed, bool whole_store_only, Handler handler);
 

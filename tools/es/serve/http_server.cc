@@ -1,7 +1,6 @@
 #include "http_server.h"
 
-#include <netdb.h>
-#include <netinet/in.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -9,9 +8,7 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -19,8 +16,6 @@
 namespace es::serve {
 namespace {
 
-// How often an idle connection looks whether the server is stopping.
-constexpr int kStopCheckMs = 50;
 // One recv() takes a whole request of the usual size.
 constexpr std::size_t kReadBufferBytes = 16384;
 
@@ -31,52 +26,30 @@ void set_timeout(socket_t sock, int option, time_t sec, time_t usec) {
   ::setsockopt(sock, SOL_SOCKET, option, &tv, sizeof(tv));
 }
 
-// The numeric address and port of the peer (`peer`) or of this end of `sock`; left unchanged
-// when the socket has none.
-void socket_address(socket_t sock, bool peer, std::string& ip, int& port) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof(addr);
-  auto* name = reinterpret_cast<sockaddr*>(&addr);
-  if ((peer ? ::getpeername(sock, name, &len) : ::getsockname(sock, name, &len)) != 0) return;
-  std::array<char, NI_MAXHOST> host{};
-  if (::getnameinfo(name, len, host.data(), host.size(), nullptr, 0, NI_NUMERICHOST) != 0) return;
-  ip = host.data();
-  if (addr.ss_family == AF_INET) port = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-  if (addr.ss_family == AF_INET6) port = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-}
-
-// One keep-alive connection as httplib reads and writes it. Reads are buffered; the first write
+// A connection as httplib reads and writes one request on it. Reads are buffered; the first write
 // of a response (httplib writes the status line and headers in one piece) is held back and sent
 // with the next write (the body), or before anything else happens on the socket: a read, an
 // is_writable() check (httplib makes one before each part of a streamed response) or the end of
 // the request.
 class ConnectionStream final : public httplib::Stream {
  public:
-  ConnectionStream(socket_t sock, time_t read_timeout_sec, time_t read_timeout_usec,
-                   time_t write_timeout_sec, time_t write_timeout_usec)
+  ConnectionStream(socket_t sock, std::string buffered, const HttpServer::Peer& peer,
+                   time_t read_timeout_sec, time_t read_timeout_usec, time_t write_timeout_sec,
+                   time_t write_timeout_usec)
       : sock_(sock),
+        peer_(peer),
         read_timeout_ms_(to_ms(read_timeout_sec, read_timeout_usec)),
-        write_timeout_ms_(to_ms(write_timeout_sec, write_timeout_usec)) {
+        write_timeout_ms_(to_ms(write_timeout_sec, write_timeout_usec)),
+        in_(std::move(buffered)) {
     set_timeout(sock, SO_RCVTIMEO, read_timeout_sec, read_timeout_usec);
     set_timeout(sock, SO_SNDTIMEO, write_timeout_sec, write_timeout_usec);
-    socket_address(sock, /*peer=*/true, remote_ip_, remote_port_);
-    socket_address(sock, /*peer=*/false, local_ip_, local_port_);
   }
 
-  // Waits for the next request: true once its first bytes are there; false when the connection
-  // stayed idle for `timeout_sec`, failed, or `server_socket` was closed (the server stops).
-  bool next_request(time_t timeout_sec, const std::atomic<socket_t>& server_socket) {
-    hold_next_write_ = true;
-    if (in_begin_ < in_end_) return true;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_sec);
-    while (server_socket != INVALID_SOCKET) {
-      pollfd ready{.fd = sock_, .events = POLLIN, .revents = 0};
-      const int n = ::poll(&ready, 1, kStopCheckMs);
-      if (n > 0) return true;
-      if (n < 0 && errno != EINTR) return false;
-      if (std::chrono::steady_clock::now() >= deadline) return false;
-    }
-    return false;
+  // The bytes received and not read.
+  std::string take_unread() {
+    in_.erase(0, in_begin_);
+    in_begin_ = 0;
+    return std::move(in_);
   }
 
   // Sends what is held back; false when the connection failed.
@@ -88,7 +61,7 @@ class ConnectionStream final : public httplib::Stream {
   }
 
   bool is_readable() const override {
-    return in_begin_ < in_end_ || wait_for(POLLIN, read_timeout_ms_);
+    return in_begin_ < in_.size() || wait_for(POLLIN, read_timeout_ms_);
   }
 
   // As httplib's: writable within the write timeout, and not closed by the peer.
@@ -102,15 +75,16 @@ class ConnectionStream final : public httplib::Stream {
   }
 
   ssize_t read(char* ptr, size_t size) override {
-    if (in_begin_ == in_end_) {
+    if (in_begin_ == in_.size()) {
       if (!flush()) return -1;
-      if (size >= in_.size()) return receive(ptr, size);
+      if (size >= kReadBufferBytes) return receive(ptr, size);
+      in_.resize(kReadBufferBytes);
       const ssize_t n = receive(in_.data(), in_.size());
-      if (n <= 0) return n;
+      in_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
       in_begin_ = 0;
-      in_end_ = static_cast<std::size_t>(n);
+      if (n <= 0) return n;
     }
-    const std::size_t n = std::min(size, in_end_ - in_begin_);
+    const std::size_t n = std::min(size, in_.size() - in_begin_);
     std::memcpy(ptr, in_.data() + in_begin_, n);
     in_begin_ += n;
     return static_cast<ssize_t>(n);
@@ -129,13 +103,13 @@ class ConnectionStream final : public httplib::Stream {
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = remote_ip_;
-    port = remote_port_;
+    ip = peer_.remote_ip;
+    port = peer_.remote_port;
   }
 
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = local_ip_;
-    port = local_port_;
+    ip = peer_.local_ip;
+    port = peer_.local_port;
   }
 
   socket_t socket() const override { return sock_; }
@@ -186,36 +160,34 @@ class ConnectionStream final : public httplib::Stream {
   }
 
   socket_t sock_;
+  const HttpServer::Peer& peer_;
   int read_timeout_ms_;
   int write_timeout_ms_;
-  std::string remote_ip_;
-  int remote_port_ = 0;
-  std::string local_ip_;
-  int local_port_ = 0;
-  std::array<char, kReadBufferBytes> in_{};
+  std::string in_;  // received; in_[in_begin_..] not yet read
   std::size_t in_begin_ = 0;
-  std::size_t in_end_ = 0;
   mutable std::string held_;  // the head of a response, until its body follows
-  bool hold_next_write_ = false;
+  bool hold_next_write_ = true;  // the first write is the head of the response
 };
+
+void set_nonblocking(socket_t sock, bool on) {
+  const int flags = ::fcntl(sock, F_GETFL, 0);
+  ::fcntl(sock, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
+}
 
 }  // namespace
 
-bool HttpServer::process_and_close_socket(socket_t sock) {
-  bool served = false;
+HttpServer::Served HttpServer::serve_one(socket_t sock, std::string buffered, const Peer& peer) {
+  set_nonblocking(sock, false);
+  Served served;
   {
-    ConnectionStream stream(sock, read_timeout_sec_, read_timeout_usec_, write_timeout_sec_,
-                            write_timeout_usec_);
-    for (std::size_t left = keep_alive_max_count_;
-         left > 0 && stream.next_request(keep_alive_timeout_sec_, svr_sock_); --left) {
-      bool closed = false;
-      served = process_request(stream, /*close_connection=*/left == 1, closed, nullptr) &&
-               stream.flush();
-      if (!served || closed) break;
-    }
+    ConnectionStream stream(sock, std::move(buffered), peer, read_timeout_sec_,
+                            read_timeout_usec_, write_timeout_sec_, write_timeout_usec_);
+    bool closed = false;
+    served.keep_open = process_request(stream, /*close_connection=*/false, closed, nullptr) &&
+                       stream.flush() && !closed;
+    served.unread = stream.take_unread();
   }
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
+  set_nonblocking(sock, true);
   return served;
 }
 

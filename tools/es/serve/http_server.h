@@ -1,30 +1,52 @@
-// The httplib::Server of `es serve`, with its own keep-alive loop per connection. cpp-httplib
-// (0.11) still parses, routes and writes every request and response; only the socket under it
-// changes. Its own loop costs about ten system calls per request (a poll before every recv and
-// send, the response head and body in two sends, getpeername and getsockname, and a new 4 KiB
-// read buffer); this one costs three: a poll while the connection is idle, one recv and one send
-// (the head is held back and goes out with the body).
+// The httplib::Server of `es serve`. It does not listen: the event loop (front_end.h) owns the
+// sockets and hands it a connection for one request at a time, with the bytes already read.
+// cpp-httplib (0.11) parses, routes and writes that request and its response over a stream of
+// this file: usually one recv and one send per request (the response head is held back and goes
+// out with the body), where httplib's own socket stream makes about ten system calls. A streamed
+// response (Server-Sent Events) goes out as it is written, and holds the connection until it
+// ends.
 //
-// The same contract as httplib's loop: at most keep_alive_max_count requests per connection, an
-// idle connection closes after the keep-alive timeout, reads and writes time out after the read
-// and write timeouts (set once per connection as SO_RCVTIMEO and SO_SNDTIMEO), and a streamed
-// response (Server-Sent Events) goes out as it is written. An idle connection also notices stop()
-// within 50 ms (httplib's waits out the keep-alive timeout).
-//
-// Thread safety: as httplib::Server; each connection is served by one worker thread.
+// Thread safety: as httplib::Server; serve_one() may run on many threads, each with its own
+// connection.
 //
 //   HttpServer http;
 //   http.Get("/ping", [](const httplib::Request&, httplib::Response& res) { res.body = "ok"; });
-//   http.listen("127.0.0.1", 8080);
+//   auto served = http.serve_one(sock, std::move(already_read), peer);
 #pragma once
 
 #include <httplib.h>
 
+#include <chrono>
+#include <string>
+
 namespace es::serve {
 
 class HttpServer : public httplib::Server {
- private:
-  bool process_and_close_socket(socket_t sock) override;
+ public:
+  // The addresses of a connection, as its requests report them.
+  struct Peer {
+    std::string remote_ip;
+    int remote_port = 0;
+    std::string local_ip;
+    int local_port = 0;
+  };
+  struct Served {
+    bool keep_open = false;  // the connection may carry another request
+    std::string unread;      // bytes received past the request (a pipelined next one)
+  };
+
+  // Serves the next request on `sock`, a non-blocking socket, of which `buffered` was already
+  // read. Blocks (within the read and write timeouts) until the response is sent; the socket is
+  // non-blocking again on return.
+  Served serve_one(socket_t sock, std::string buffered, const Peer& peer);
+
+  // Tells httplib the server runs (`listen_socket`) or stops (INVALID_SOCKET): a streamed
+  // response goes on only while it runs.
+  void set_listen_socket(socket_t listen_socket) { svr_sock_ = listen_socket; }
+
+  [[nodiscard]] std::chrono::seconds keep_alive_timeout() const {
+    return std::chrono::seconds(keep_alive_timeout_sec_);
+  }
 };
 
 }  // namespace es::serve

@@ -14,6 +14,7 @@
 #include "es/core/traceparent.h"
 #include "es/domain/json_reader.h"
 #include "input_event.h"
+#include "stream_append.h"
 
 namespace es::serve {
 namespace {
@@ -21,12 +22,6 @@ namespace {
 // Keys of an NDJSON input line that an HTTP event must not carry: the request says them.
 constexpr std::array<std::string_view, 6> kRequestKeys = {"stream", "expected", "version",
                                                           "tenant", "position", "recorded_at"};
-
-struct StreamAppend {
-  std::string stream;
-  ExpectedVersion expected = ExpectedVersion::any();
-  std::vector<EventData> events;
-};
 
 // "any", "no_stream" (or "no-stream"), "exists" (or "stream_exists"), or a version N >= 0.
 Result<ExpectedVersion> parse_expected(const Json* value, std::string_view where) {
@@ -123,9 +118,9 @@ void write_result(const StreamAppend& request, const AppendResult& result, JsonW
   out.end_object();
 }
 
-// Appends `requests` atomically and answers with one result per request (`batch`: in a list).
-void append_and_respond(Api& api, Call& call, httplib::Response& res,
-                        const std::vector<StreamAppend>& requests, bool batch) {
+// Appends `requests` atomically and answers {"results": [one per request]}.
+void append_batch_and_respond(Api& api, Call& call, httplib::Response& res,
+                              const std::vector<StreamAppend>& requests) {
   std::vector<AppendRequest> appends;
   std::uint64_t events = 0;
   for (const StreamAppend& r : requests) {
@@ -143,19 +138,15 @@ void append_and_respond(Api& api, Call& call, httplib::Response& res,
                           events);
   std::string body;
   JsonWriter out(body);
-  if (batch) {
-    out.begin_object();
-    out.key("results");
-    out.begin_array();
-  }
+  out.begin_object();
+  out.key("results");
+  out.begin_array();
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (i > 0) out.comma();
     write_result(requests[i], (*results)[i], out);
   }
-  if (batch) {
-    out.end_array();
-    out.end_object();
-  }
+  out.end_array();
+  out.end_object();
   send_json_text(res, body);
 }
 
@@ -182,20 +173,55 @@ void send_parse_error(const Api& api, httplib::Response& res, const Status& stat
 
 }  // namespace
 
+std::optional<PreparedAppend> prepare_stream_append(Api& api, const httplib::Request& req,
+                                                    std::string stream, httplib::Response& res) {
+  try {
+    auto call = admit_call(api, req, res, Role::kWrite, /*whole_store_only=*/false);
+    if (!call) return std::nullopt;
+    auto body = object_body(req, res);
+    if (!body) return std::nullopt;
+    PreparedAppend prepared{.store = &call->store, .append = {.stream = std::move(stream)}};
+    std::size_t budget = api.options.max_events_per_request;
+    bool too_many = false;
+    const Status s = parse_stream_append(*body, "", request_traceparent(req), budget, too_many,
+                                         prepared.append);
+    if (!s.is_ok()) {
+      send_parse_error(api, res, s, too_many);
+      return std::nullopt;
+    }
+    return prepared;
+  } catch (const std::exception& e) {
+    send_error(res, 500, "internal", e.what());
+    return std::nullopt;
+  }
+}
+
+void respond_stream_append(Api& api, const PreparedAppend& prepared,
+                           const Result<AppendResult>& outcome, std::chrono::microseconds took,
+                           httplib::Response& res) {
+  if (!outcome) {
+    if (outcome.error().code() == StatusCode::kConflict) api.metrics.append_conflict();
+    return send_error(res, outcome.error());
+  }
+  api.metrics.append_done(took, prepared.append.events.size());
+  std::string body;
+  JsonWriter out(body);
+  write_result(prepared.append, *outcome, out);
+  send_json_text(res, body);
+}
+
 void add_write_routes(Api& api, httplib::Server& server) {
-  add_route(api, server, Method::kPost, R"(/api/streams/(.+))", Role::kWrite, false,
-            [&api](const httplib::Request& req, httplib::Response& res, Call& call) {
-              auto body = object_body(req, res);
-              if (!body) return;
-              std::vector<StreamAppend> requests(1);
-              requests[0].stream = req.matches[1].str();
-              std::size_t budget = api.options.max_events_per_request;
-              bool too_many = false;
-              const Status s = parse_stream_append(*body, "", request_traceparent(req), budget,
-                                                   too_many, requests[0]);
-              if (!s.is_ok()) return send_parse_error(api, res, s, too_many);
-              append_and_respond(api, call, res, requests, /*batch=*/false);
-            });
+  server.Post(R"(/api/streams/(.+))", [&api](const httplib::Request& req, httplib::Response& res) {
+    auto prepared = prepare_stream_append(api, req, req.matches[1].str(), res);
+    if (!prepared) return;
+    const auto started = std::chrono::steady_clock::now();
+    const auto outcome = prepared->store->append(prepared->append.stream, prepared->append.expected,
+                                                 prepared->append.events);
+    respond_stream_append(api, *prepared, outcome,
+                          std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - started),
+                          res);
+  });
 
   add_route(api, server, Method::kPost, "/api/batch", Role::kWrite, false,
             [&api](const httplib::Request& req, httplib::Response& res, Call& call) {
@@ -223,7 +249,7 @@ void add_write_routes(Api& api, httplib::Server& server) {
                     parse_stream_append(entry, where, traceparent, budget, too_many, requests[i]);
                 if (!s.is_ok()) return send_parse_error(api, res, s, too_many);
               }
-              append_and_respond(api, call, res, requests, /*batch=*/true);
+              append_batch_and_respond(api, call, res, requests);
             });
 }
 

@@ -1,14 +1,13 @@
 #include "server.h"
 
 #include <fmt/format.h>
-#include <sys/socket.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "api.h"
 #include "es/store/open.h"
 #include "explorer_assets.h"
+#include "front_end.h"
 #include "http_server.h"
 #include "open_store.h"
 
@@ -17,9 +16,7 @@ namespace es::serve {
 struct Server::State {
   Api api;
   HttpServer http;
-  std::thread listener;
-  int port = 0;
-  socket_t listen_socket = INVALID_SOCKET;  // recorded as httplib creates it
+  std::unique_ptr<FrontEnd> front_end;  // from start()
 };
 
 Server::Server(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -56,17 +53,9 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
   if (options.rate_limit.per_second > 0) api.rate_limiter.emplace(options.rate_limit);
 
   httplib::Server& http = state->http;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // The front end keeps connections open as long as clients like; httplib's Keep-Alive header
+  // should not say otherwise.
   http.set_keep_alive_max_count(1'000'000);
-  // Small responses go out at once: with Nagle a response written in two parts waits for the
-  // client's delayed ACK (40 ms on Linux).
-  http.set_tcp_nodelay(true);
-  // httplib (0.11) listens with a backlog of 5: a burst of new connections overflows it and the
-  // kernel drops their SYNs, which the clients resend after a second. start() raises it.
-  http.set_socket_options([&s = *state](socket_t sock) {
-    httplib::default_socket_options(sock);
-    s.listen_socket = sock;
-  });
   http.set_payload_max_length(options.max_body_bytes);
   http.set_error_handler([&api](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -94,30 +83,20 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
 Status Server::start() {
   State& s = *state_;
   const ServeOptions& options = s.api.options;
-  if (options.port == 0) {
-    s.port = s.http.bind_to_any_port(options.bind);
-  } else if (s.http.bind_to_port(options.bind, options.port)) {
-    s.port = options.port;
-  }
-  if (s.port <= 0) {
-    s.port = 0;
-    return Status::unavailable(fmt::format("cannot listen on {}:{}", options.bind, options.port));
-  }
-  // On Linux, listen() again on a listening socket sets its backlog.
-  ::listen(s.listen_socket, SOMAXCONN);
-  s.listener = std::thread([&s] { s.http.listen_after_bind(); });
+  auto front_end =
+      std::make_unique<FrontEnd>(s.api, s.http, std::max<std::size_t>(options.threads, 2));
+  ES_RETURN_IF_ERROR(front_end->listen(options.bind, options.port));
+  front_end->start();
+  s.front_end = std::move(front_end);
   return Status::ok();
 }
 
-int Server::port() const { return state_->port; }
+int Server::port() const { return state_->front_end ? state_->front_end->port() : 0; }
 
 void Server::stop() {
   State& s = *state_;
   s.api.stopping.request_stop();
-  if (s.listener.joinable()) {
-    s.http.stop();
-    s.listener.join();
-  }
+  if (s.front_end) s.front_end->stop();
 }
 
 }  // namespace es::serve
