@@ -106,10 +106,9 @@ class FrontEnd::Impl {
     if (::getaddrinfo(bind.c_str(), service.c_str(), &hints, &found) != 0) return refused();
     const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     const int yes = 1;
-    const bool bound = fd >= 0 &&
-                       ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes)) == 0 &&
-                       ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 &&
-                       ::listen(fd, SOMAXCONN) == 0;
+    const bool bound =
+        fd >= 0 && ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes)) == 0 &&
+        ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0;
     ::freeaddrinfo(found);
     if (!bound) {
       if (fd >= 0) ::close(fd);
@@ -311,17 +310,18 @@ class FrontEnd::Impl {
 
   void hand_to_worker(Connection& c) {
     c.phase = Phase::kWorker;
-    pool_.enqueue([this, id = c.id, fd = c.fd, peer = c.peer, buffered = std::move(c.in)]() mutable {
-      HttpServer::Served served = http_.serve_one(fd, std::move(buffered), peer);
-      {
-        const std::lock_guard lock(mutex_);
-        completions_.push_back({.connection = id,
-                                .from_worker = true,
-                                .keep_open = served.keep_open,
-                                .unread = std::move(served.unread)});
-      }
-      wake();
-    });
+    pool_.enqueue(
+        [this, id = c.id, fd = c.fd, peer = c.peer, buffered = std::move(c.in)]() mutable {
+          HttpServer::Served served = http_.serve_one(fd, std::move(buffered), peer);
+          {
+            const std::lock_guard lock(mutex_);
+            completions_.push_back({.connection = id,
+                                    .from_worker = true,
+                                    .keep_open = served.keep_open,
+                                    .unread = std::move(served.unread)});
+          }
+          wake();
+        });
     c.in.clear();
   }
 
@@ -430,8 +430,7 @@ class FrontEnd::Impl {
             api_, job.prepared, outcomes[k],
             std::chrono::duration_cast<std::chrono::microseconds>(now - job.received), res);
         api_.metrics.http_response(res.status);
-        done.push_back(
-            {.connection = job.connection, .response = response_bytes(res, job.close)});
+        done.push_back({.connection = job.connection, .response = response_bytes(res, job.close)});
       }
     }
     return done;

@@ -62,19 +62,32 @@ bool parse_headers(std::string_view head, httplib::Headers& headers) {
 // The reason phrase of the statuses the append route answers with (clients read only the code).
 std::string_view reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 413: return "Payload Too Large";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 413:
+      return "Payload Too Large";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -94,13 +107,12 @@ Framed frame_append(std::string_view buffer, std::size_t max_body_bytes) {
   std::string_view method;
   std::string_view target;
   std::string_view version;
-  if (!split_request_line(head.substr(0, line_end), method, target, version) ||
-      method != "POST" || version != "HTTP/1.1" || !target.starts_with(kAppendPrefix)) {
+  if (!split_request_line(head.substr(0, line_end), method, target, version) || method != "POST" ||
+      version != "HTTP/1.1" || !target.starts_with(kAppendPrefix)) {
     return out;
   }
   httplib::Request& req = out.request;
-  if (!parse_headers(head.substr(std::min(line_end + kLineEnd.size(), head.size())),
-                     req.headers)) {
+  if (!parse_headers(head.substr(std::min(line_end + kLineEnd.size(), head.size())), req.headers)) {
     return out;
   }
   if (req.has_header("Transfer-Encoding") || req.has_header("Expect") ||

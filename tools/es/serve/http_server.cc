@@ -165,7 +165,7 @@ class ConnectionStream final : public httplib::Stream {
   int write_timeout_ms_;
   std::string in_;  // received; in_[in_begin_..] not yet read
   std::size_t in_begin_ = 0;
-  mutable std::string held_;  // the head of a response, until its body follows
+  mutable std::string held_;     // the head of a response, until its body follows
   bool hold_next_write_ = true;  // the first write is the head of the response
 };
 
@@ -180,8 +180,8 @@ HttpServer::Served HttpServer::serve_one(socket_t sock, std::string buffered, co
   set_nonblocking(sock, false);
   Served served;
   {
-    ConnectionStream stream(sock, std::move(buffered), peer, read_timeout_sec_,
-                            read_timeout_usec_, write_timeout_sec_, write_timeout_usec_);
+    ConnectionStream stream(sock, std::move(buffered), peer, read_timeout_sec_, read_timeout_usec_,
+                            write_timeout_sec_, write_timeout_usec_);
     bool closed = false;
     served.keep_open = process_request(stream, /*close_connection=*/false, closed, nullptr) &&
                        stream.flush() && !closed;

@@ -183,8 +183,8 @@ std::optional<PreparedAppend> prepare_stream_append(Api& api, const httplib::Req
     PreparedAppend prepared{.store = &call->store, .append = {.stream = std::move(stream)}};
     std::size_t budget = api.options.max_events_per_request;
     bool too_many = false;
-    const Status s = parse_stream_append(*body, "", request_traceparent(req), budget, too_many,
-                                         prepared.append);
+    const Status s =
+        parse_stream_append(*body, "", request_traceparent(req), budget, too_many, prepared.append);
     if (!s.is_ok()) {
       send_parse_error(api, res, s, too_many);
       return std::nullopt;
