@@ -57,8 +57,9 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, Runner& run) 
   sub->add_option("--tokens", options->tokens,
                   "Token file: lines 'TOKEN read|write|admin [TENANT]'; without it the API is "
                   "open to anyone who can reach the address");
-  sub->add_option("--threads", options->threads,
-                  "Worker threads (each keep-alive connection or subscription holds one)")
+  sub->add_option(
+         "--threads", options->threads,
+         "Worker threads for requests other than appends (a subscription holds one while open)")
       ->capture_default_str()
       ->check(at_least(2));
   sub->add_option("--max-subscribers", options->max_subscribers,

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "api.h"
@@ -50,6 +51,7 @@ struct Connection {
   Phase phase = Phase::kReading;
   bool close_after = false;  // the last request asked for Connection: close
   bool gone = false;         // the client closed, or the socket failed
+  bool unread = false;       // the socket has bytes the loop left there (see on_ready)
   Clock::time_point active;
 };
 
@@ -236,7 +238,16 @@ class FrontEnd::Impl {
     if (it == connections_.end()) return;
     Connection& c = *it->second;
     if (c.phase == Phase::kWorker) return;
-    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) receive(c);
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+      // While its append is out, a connection buffers at most one more request of the largest
+      // size; the rest stays in the socket until the response is out.
+      if (c.phase == Phase::kAppending &&
+          c.in.size() > kMaxHeadBytes + api_.options.max_body_bytes) {
+        c.unread = true;
+      } else {
+        receive(c);
+      }
+    }
     if ((events & EPOLLOUT) != 0) send_out(c);
     advance(c);
   }
@@ -366,6 +377,7 @@ class FrontEnd::Impl {
       } else {
         c.out = std::move(completion.response);
         send_out(c);
+        if (std::exchange(c.unread, false)) receive(c);
       }
       advance(c);
     }

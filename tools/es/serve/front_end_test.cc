@@ -178,6 +178,9 @@ TEST_F(FrontEndTest, ServesARequestThatArrivesInPieces) {
 }
 
 TEST_F(FrontEndTest, LeavesTheAppendsItDoesNotReadToHttplib) {
+  // As es serve sets them from --max-body-bytes.
+  api_.options.max_body_bytes = 64;
+  http_.set_payload_max_length(64);
   start();
   RawClient client(front_->port());
   // Chunked body.
@@ -194,8 +197,6 @@ TEST_F(FrontEndTest, LeavesTheAppendsItDoesNotReadToHttplib) {
   ASSERT_TRUE(client.read_until("\"stream\":\"with space\"")) << client.received;
   client.received.clear();
   // A body over the limit: httplib's 413.
-  api_.options.max_body_bytes = 64;
-  http_.set_payload_max_length(64);
   client.send_text(post("/api/streams/other", std::string(100, ' ')));
   ASSERT_TRUE(client.read_until("413")) << client.received;
   EXPECT_EQ(api_.store->stream_info("other")->version, 1);

@@ -1,8 +1,9 @@
 // `es serve`: the HTTP JSON API over one store, with Server-Sent Events subscriptions, bearer
 // tokens, limits, /metrics and /openapi.json (docs/http.md has the routes and their shapes).
 //
-// Thread safety: start() and stop() from one thread; requests are served by a pool of
-// `threads` workers. stop() ends open subscriptions and waits for the workers.
+// Thread safety: start() and stop() from one thread; requests are read on one event-loop thread,
+// appends committed on another, and every other request served by a pool of `threads` workers
+// (front_end.h). stop() ends open subscriptions and waits for the workers.
 //
 //   auto server = es::serve::Server::open({.db = "events.db", .port = 0});
 //   if (!server || !(*server)->start().is_ok()) return 1;
@@ -24,8 +25,9 @@ struct ServeOptions {
   std::string bind = "127.0.0.1";  // listen address
   int port = 2113;                 // 0: any free port (see Server::port())
   std::string tokens;              // token file (auth.h); empty: no authentication
-  // Worker threads: each keep-alive connection and each subscription holds one while open, so
-  // connections beyond this many wait for a free one.
+  // Worker threads for the requests that are not appends to one stream (front_end.h): each holds
+  // one while it is served, a subscription for as long as it is open. Appends and idle
+  // connections hold none.
   std::size_t threads = 64;
   // Open subscriptions allowed at once (more: 503); 0: half of `threads`, so that subscribers
   // cannot take every worker from the rest of the API.
