@@ -27,7 +27,7 @@ std::vector<Status> GroupCommit::run_each(std::span<const Job> jobs) {
       if (leading_) {
         pending->wake.wait(lock);
       } else {
-        lead(lock, *pending);
+        lead(lock, *pending, /*gather=*/jobs.size() == 1);
       }
     }
   }
@@ -38,10 +38,10 @@ std::vector<Status> GroupCommit::run_each(std::span<const Job> jobs) {
   return statuses;
 }
 
-void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self) {
+void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self, bool gather) {
   leading_ = true;
   const std::size_t want = std::min(last_group_size_, max_group_size_);
-  if (queue_.size() < want) {
+  if (gather && queue_.size() < want) {
     gather_target_ = want;
     arrived_.wait_for(lock, gather_wait_, [&] { return queue_.size() >= want; });
     gather_target_ = 0;
@@ -52,7 +52,7 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self) 
     group.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }
-  last_group_size_ = group.size();
+  if (gather) last_group_size_ = group.size();  // what callers one job at a time achieved
   lock.unlock();
   commit_group(group);
   lock.lock();

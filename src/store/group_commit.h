@@ -10,7 +10,7 @@
 // different times after a commit; a leader that took only the first would alternate groups of 1
 // and n-1. So a leader whose queue is shorter than the previous group waits up to `gather_wait`
 // (a fraction of one fsync) for that many jobs. A lone writer's previous group is 1: it never
-// waits.
+// waits. Nor does a run_each() caller with several jobs: it brought its group along.
 //
 // Each job runs inside its own savepoint, so a job that fails (a conflict, say) is rolled back
 // alone while the others of the group commit. If the commit itself fails, every job of the group
@@ -78,9 +78,9 @@ class GroupCommit {
   // Shared by the waiter and the queue, so the leader can notify after unlocking.
   using PendingPtr = std::shared_ptr<Pending>;
 
-  // Leads one group: gathers, commits, and wakes the group's members and the next leader.
-  // Called and returns with `lock` held.
-  void lead(std::unique_lock<std::mutex>& lock, const Pending& self);
+  // Leads one group: gathers (when `gather`), commits, and wakes the group's members and the next
+  // leader. Called and returns with `lock` held.
+  void lead(std::unique_lock<std::mutex>& lock, const Pending& self, bool gather);
   void commit_group(std::vector<PendingPtr>& group);
 
   WriteTransaction& txn_;

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -63,10 +64,12 @@ struct Job {
   Clock::time_point received;
 };
 
-// Back to the loop: the response to an append, or a connection a worker is done with.
+// Back to the loop: an append's outcome, or a connection a worker is done with.
 struct Completion {
   std::uint64_t connection = 0;
-  std::string response;
+  std::optional<Job> job;  // the append; nullopt from a worker
+  std::optional<Result<AppendResult>> outcome;
+  Clock::time_point ended;
   bool from_worker = false;
   bool keep_open = true;  // from_worker: the connection may carry another request
   std::string unread;     // from_worker: received past the request
@@ -254,15 +257,13 @@ class FrontEnd::Impl {
 
   // Reads what the socket has. A read shorter than asked for emptied it: the next bytes raise a
   // new edge.
-  static void receive(Connection& c) {
+  void receive(Connection& c) {
     for (;;) {
-      const std::size_t had = c.in.size();
-      c.in.resize(had + kReadChunk);
-      const ssize_t n = ::recv(c.fd, c.in.data() + had, kReadChunk, 0);
-      c.in.resize(had + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+      const ssize_t n = ::recv(c.fd, read_buffer_.data(), read_buffer_.size(), 0);
       if (n > 0) {
+        c.in.append(read_buffer_.data(), static_cast<std::size_t>(n));
         c.active = Clock::now();
-        if (static_cast<std::size_t>(n) < kReadChunk) return;
+        if (static_cast<std::size_t>(n) < read_buffer_.size()) return;
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
@@ -375,12 +376,23 @@ class FrontEnd::Impl {
         c.in = std::move(completion.unread);
         receive(c);
       } else {
-        c.out = std::move(completion.response);
-        send_out(c);
+        answer(c, *completion.job, *completion.outcome, completion.ended);
         if (std::exchange(c.unread, false)) receive(c);
       }
       advance(c);
     }
+  }
+
+  // Sends the response to `job`'s append.
+  void answer(Connection& c, const Job& job, const Result<AppendResult>& outcome,
+              Clock::time_point ended) {
+    httplib::Response res;
+    respond_stream_append(
+        api_, job.prepared, outcome,
+        std::chrono::duration_cast<std::chrono::microseconds>(ended - job.received), res);
+    api_.metrics.http_response(res.status);
+    c.out = response_bytes(res, job.close);
+    send_out(c);
   }
 
   void close_idle() {
@@ -412,8 +424,8 @@ class FrontEnd::Impl {
   }
 
   // Appends `jobs` with one append_each() per store they go to (tenant-scoped tokens have their
-  // own), and answers each.
-  std::vector<Completion> commit(const std::vector<Job>& jobs) {
+  // own); the outcomes are for the loop to answer.
+  std::vector<Completion> commit(std::vector<Job>& jobs) {
     std::vector<Completion> done;
     done.reserve(jobs.size());
     std::vector<bool> taken(jobs.size(), false);
@@ -434,15 +446,12 @@ class FrontEnd::Impl {
       } catch (const std::exception& e) {
         outcomes.assign(requests.size(), Status::internal(e.what()));
       }
-      const auto now = Clock::now();
+      const auto ended = Clock::now();
       for (std::size_t k = 0; k < mine.size(); ++k) {
-        const Job& job = jobs[mine[k]];
-        httplib::Response res;
-        respond_stream_append(
-            api_, job.prepared, outcomes[k],
-            std::chrono::duration_cast<std::chrono::microseconds>(now - job.received), res);
-        api_.metrics.http_response(res.status);
-        done.push_back({.connection = job.connection, .response = response_bytes(res, job.close)});
+        done.push_back({.connection = jobs[mine[k]].connection,
+                        .job = std::move(jobs[mine[k]]),
+                        .outcome = std::move(outcomes[k]),
+                        .ended = ended});
       }
     }
     return done;
@@ -465,6 +474,7 @@ class FrontEnd::Impl {
   std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
   std::uint64_t next_id_ = kWakeId + 1;
   std::vector<Job> batch_;  // appends read this round
+  std::array<char, kReadChunk> read_buffer_{};
 
   std::mutex mutex_;  // guards what follows
   std::condition_variable jobs_ready_;
