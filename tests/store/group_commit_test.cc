@@ -173,17 +173,22 @@ TEST(GroupCommit, FailedCommitFailsEveryJobAndKeepsNothing) {
   EXPECT_TRUE(txn.committed.empty());
 }
 
+// Jobs 0..count-1: job i writes i, and fails with a conflict when i == failing.
+std::vector<GroupCommit::Job> writing_jobs(FakeTransaction& txn, int count, int failing = -1) {
+  std::vector<GroupCommit::Job> jobs;
+  for (int i = 0; i < count; ++i) {
+    jobs.emplace_back([&txn, i, failing] {
+      txn.write(i);
+      return i == failing ? Status::conflict({"s", "0", 1}) : Status::ok();
+    });
+  }
+  return jobs;
+}
+
 TEST(GroupCommit, RunEachRunsItsJobsInOrderEachInItsOwnSavepoint) {
   FakeTransaction txn;
   GroupCommit group(txn, 64);
-  std::vector<GroupCommit::Job> jobs;
-  for (int i = 0; i < 5; ++i) {
-    jobs.emplace_back([&txn, i] {
-      txn.write(i);
-      return i == 2 ? Status::conflict({"s", "0", 1}) : Status::ok();
-    });
-  }
-  const std::vector<Status> statuses = group.run_each(jobs);
+  const std::vector<Status> statuses = group.run_each(writing_jobs(txn, 5, /*failing=*/2));
   ASSERT_EQ(statuses.size(), 5u);
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(statuses[static_cast<std::size_t>(i)].code(),
@@ -197,14 +202,9 @@ TEST(GroupCommit, RunEachRunsItsJobsInOrderEachInItsOwnSavepoint) {
 TEST(GroupCommit, RunEachBeyondTheMaximumGroupSizeTakesSeveralGroups) {
   FakeTransaction txn;
   GroupCommit group(txn, 3);
-  std::vector<GroupCommit::Job> jobs;
-  for (int i = 0; i < 10; ++i) {
-    jobs.emplace_back([&txn, i] {
-      txn.write(i);
-      return Status::ok();
-    });
+  for (const Status& s : group.run_each(writing_jobs(txn, 10))) {
+    EXPECT_TRUE(s.is_ok()) << s.to_string();
   }
-  for (const Status& s : group.run_each(jobs)) EXPECT_TRUE(s.is_ok()) << s.to_string();
   EXPECT_EQ(txn.committed, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
   EXPECT_EQ(txn.transactions, 4);
   EXPECT_LE(txn.max_group, 3u);

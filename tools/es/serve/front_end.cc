@@ -35,7 +35,8 @@ constexpr std::uint64_t kListenId = 0;
 constexpr std::uint64_t kWakeId = 1;
 constexpr std::size_t kReadChunk = 16384;
 constexpr int kMaxEvents = 256;
-constexpr int kWaitMs = 250;  // how often the loop looks at stop() and idle connections
+constexpr int kWaitMs = 250;                           // how often the loop looks at stop()
+constexpr auto kSweepEvery = std::chrono::seconds(1);  // idle connections, paused accepting
 
 enum class Phase : std::uint8_t {
   kReading,    // the loop reads and answers its requests
@@ -185,7 +186,7 @@ class FrontEnd::Impl {
 
   void run_loop() {
     std::array<epoll_event, kMaxEvents> events{};
-    auto next_sweep = Clock::now() + idle_limit_;
+    auto next_sweep = Clock::now() + kSweepEvery;
     while (!stop_.load()) {
       const int n = ::epoll_wait(epoll_fd_, events.data(), kMaxEvents, kWaitMs);
       for (int i = 0; i < n; ++i) {
@@ -201,7 +202,8 @@ class FrontEnd::Impl {
       submit();
       if (Clock::now() >= next_sweep) {
         close_idle();
-        next_sweep = Clock::now() + std::chrono::seconds(1);
+        resume_accepting();
+        next_sweep = Clock::now() + kSweepEvery;
       }
     }
   }
@@ -214,7 +216,8 @@ class FrontEnd::Impl {
                                SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
-        return;  // EAGAIN: all taken; anything else (EMFILE): the next round retries
+        if (errno != EAGAIN && errno != EWOULDBLOCK) pause_accepting();  // EMFILE, say
+        return;
       }
       const int yes = 1;
       // Small responses go out at once; with Nagle they would wait for the client's ACK.
@@ -234,6 +237,19 @@ class FrontEnd::Impl {
       watch(fd, c->id, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
       connections_.emplace(c->id, std::move(c));
     }
+  }
+
+  // Out of descriptors, the listening socket would stay ready and spin the loop: it is left out
+  // until a connection closes, or the next idle sweep.
+  void pause_accepting() {
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+    accepting_ = false;
+  }
+
+  void resume_accepting() {
+    if (accepting_) return;
+    watch(listen_fd_, kListenId, EPOLLIN);
+    accepting_ = true;
   }
 
   void on_ready(std::uint64_t id, std::uint32_t events) {
@@ -340,6 +356,7 @@ class FrontEnd::Impl {
   void close(Connection& c) {
     ::close(c.fd);  // which also takes it out of the epoll set
     connections_.erase(c.id);
+    resume_accepting();
   }
 
   // Hands the appends of this round to the committer.
@@ -473,6 +490,7 @@ class FrontEnd::Impl {
   // The loop thread's own.
   std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
   std::uint64_t next_id_ = kWakeId + 1;
+  bool accepting_ = true;   // the listening socket is in the epoll set
   std::vector<Job> batch_;  // appends read this round
   std::array<char, kReadChunk> read_buffer_{};
 

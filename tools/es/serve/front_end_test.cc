@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -298,6 +299,37 @@ TEST_F(FrontEndTest, StopsWithConnectionsOpen) {
   front_->stop();
   EXPECT_FALSE(idle.read_until("more")) << "the idle connection outlived the server";
   EXPECT_FALSE(streaming.read_until("more")) << "the streaming connection outlived the server";
+}
+
+// Out of file descriptors, the server goes on serving its connections, and accepts the waiting
+// one once descriptors are free again.
+TEST_F(FrontEndTest, OutOfDescriptorsItServesWhatItHasAndAcceptsLater) {
+  start();
+  RawClient first(front_->port());
+  first.send_text(post("/api/streams/fd", append_body("A")));
+  ASSERT_TRUE(first.read_until("\"last_version\":1")) << first.received;
+  first.received.clear();
+
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  // Room for the next client's socket, none for the server's end of it.
+  const int probe = ::dup(0);
+  ASSERT_GE(probe, 0);
+  ::close(probe);
+  rlimit tight = saved;
+  tight.rlim_cur = static_cast<rlim_t>(probe) + 1;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+  RawClient waiting(front_->port());
+  const bool connected = waiting.connected();
+  waiting.send_text(post("/api/streams/fd", append_body("B")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  first.send_text(post("/api/streams/fd", append_body("C")));
+  const bool served = first.read_until("\"last_version\":");
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_TRUE(connected);
+  EXPECT_TRUE(served) << first.received;
+  EXPECT_TRUE(waiting.read_until("\"last_version\":")) << waiting.received;
+  EXPECT_EQ(api_.store->stream_info("fd")->version, 3);
 }
 
 TEST_F(FrontEndTest, ListenFailsOnAnAddressInUse) {
