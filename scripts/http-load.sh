@@ -26,7 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Worker threads: one per connection, plus a few for the odd extra connection.
+# Workers serve the reads phase (appends are served by the event loop and hold none): one per
+# connection, plus a few, so that every read of the phase can run at once.
 "$ES" --db "$WORK/events.db" serve --port 0 --threads $((CONNECTIONS + 8)) >"$WORK/ready" 2>"$WORK/server.err" &
 SERVER_PID=$!
 for _ in $(seq 100); do
