@@ -244,6 +244,43 @@ TEST_P(EncryptionTest, RacingWritersNeverStoreACiphertextUnderTheWrongVersion) {
   }
 }
 
+// append_each: the caller's exact(n) encrypted appends and plain ones share commits, the others
+// go alone; each is sealed for the version it lands at, and a conflict fails only its request.
+TEST_P(EncryptionTest, AppendEachSealsEveryRequestForItsVersion) {
+  ASSERT_TRUE(store_->append("customer-2", ExpectedVersion::no_stream(),
+                             std::vector<EventData>{registered("c-2", "bob")}));
+  const std::vector<EventData> first{registered("c-1", "ada")};
+  const std::vector<EventData> plain{make_event("crm.Noted", R"({"name":"plain"})")};
+  const std::vector<EventData> renamed{make_event(kRenamed, R"({"name":"ada b"})")};
+  const std::vector<EventData> stale{make_event(kRenamed, R"({"name":"nope"})")};
+  const std::vector<EventData> any{make_event(kRenamed, R"({"name":"bobby"})")};
+  const std::vector<AppendRequest> requests = {
+      {.stream = "customer-1", .expected = ExpectedVersion::no_stream(), .events = first},
+      {.stream = "notes", .expected = ExpectedVersion::any(), .events = plain},
+      {.stream = "customer-1", .expected = ExpectedVersion::exact(1), .events = renamed},
+      {.stream = "customer-2", .expected = ExpectedVersion::exact(5), .events = stale},
+      {.stream = "customer-2", .expected = ExpectedVersion::any(), .events = any},
+  };
+  const auto results = store_->append_each(requests);
+  ASSERT_EQ(results.size(), 5U);
+  for (std::size_t i : {0U, 1U, 2U, 4U}) {
+    EXPECT_TRUE(results[i].has_value()) << i << ": " << results[i].error().to_string();
+  }
+  ASSERT_FALSE(results[3].has_value());
+  EXPECT_EQ(results[3].error().code(), StatusCode::kConflict);
+  EXPECT_EQ(results[2]->first_version, 2);
+  EXPECT_EQ(results[4]->first_version, 2);
+
+  const auto one = read_stream_events(*store_, "customer-1");
+  ASSERT_EQ(one.size(), 2U);
+  EXPECT_EQ(data_of(one[0])["name"], "ada");
+  EXPECT_EQ(data_of(one[1])["name"], "ada b");
+  const auto two = read_stream_events(*store_, "customer-2");
+  ASSERT_EQ(two.size(), 2U);
+  EXPECT_EQ(data_of(two[1])["name"], "bobby");
+  EXPECT_EQ(read_stream_events(*inner_, "customer-1")[1].data.find("ada b"), std::string::npos);
+}
+
 TEST_P(EncryptionTest, BadInputIsRefusedAndWritesNothing) {
   const auto refused = [&](std::string data) {
     return store_->append("customer-1", ExpectedVersion::any(),

@@ -93,8 +93,9 @@ class EncryptingStore final : public EventStore {
     }
   }
 
-  // Runs of requests that encrypt nothing share the inner store's commits; a request that
-  // encrypts goes alone through do_append (sealing, pinning, re-sealing after a conflict). The
+  // Runs of requests whose versions need no pinning (plain ones, and the caller's exact(n)) are
+  // sealed and share the inner store's commits; a request that encrypts under any other
+  // expected version goes alone through do_append (pinning, re-sealing after a conflict). The
   // order given is kept.
   std::vector<Result<AppendResult>> do_append_each(
       std::span<const AppendRequest> requests) override {
@@ -103,11 +104,9 @@ class EncryptingStore final : public EventStore {
     std::size_t next = 0;
     while (next < requests.size()) {
       std::size_t end = next;
-      while (end < requests.size() && !any_encrypted(requests.subspan(end, 1))) ++end;
+      while (end < requests.size() && !needs_pinning(requests.subspan(end, 1))) ++end;
       if (end > next) {
-        for (Result<AppendResult>& one : inner_.append_each(requests.subspan(next, end - next))) {
-          results.push_back(std::move(one));
-        }
+        append_sealed(requests.subspan(next, end - next), results);
         next = end;
         continue;
       }
@@ -287,13 +286,44 @@ class EncryptingStore final : public EventStore {
   static Status check_versions(const std::vector<SealedRequest>& sealed,
                                const std::vector<AppendResult>& results) {
     for (std::size_t i = 0; i < sealed.size(); ++i) {
-      if (sealed[i].encrypted && results[i].first_version != sealed[i].first_version) {
-        return Status::internal(where(sealed[i].request.stream, results[i].first_version) +
-                                "encrypted for version " + std::to_string(sealed[i].first_version) +
-                                " but stored at another; its payload will not authenticate");
-      }
+      ES_RETURN_IF_ERROR(check_version(sealed[i], results[i]));
     }
     return Status::ok();
+  }
+
+  static Status check_version(const SealedRequest& sealed, const AppendResult& result) {
+    if (!sealed.encrypted || result.first_version == sealed.first_version) return Status::ok();
+    return Status::internal(where(sealed.request.stream, result.first_version) +
+                            "encrypted for version " + std::to_string(sealed.first_version) +
+                            " but stored at another; its payload will not authenticate");
+  }
+
+  // Seals each of `run` (none needs pinning) and appends them with one append_each() of the
+  // inner store; one outcome per request onto `results`.
+  void append_sealed(std::span<const AppendRequest> run,
+                     std::vector<Result<AppendResult>>& results) {
+    std::vector<SealedRequest> sealed(run.size());
+    std::vector<Status> refused(run.size());
+    std::vector<AppendRequest> requests;  // of the sealed ones, in order
+    for (std::size_t i = 0; i < run.size(); ++i) {
+      refused[i] = seal_request(run[i], sealed[i]);
+      if (refused[i].is_ok()) requests.push_back(sealed[i].request);
+    }
+    std::vector<Result<AppendResult>> done = inner_.append_each(requests);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < run.size(); ++i) {
+      if (!refused[i].is_ok()) {
+        results.emplace_back(std::move(refused[i]));
+        continue;
+      }
+      Result<AppendResult>& outcome = done[k++];
+      const Status checked = outcome ? check_version(sealed[i], *outcome) : Status::ok();
+      if (checked.is_ok()) {
+        results.push_back(std::move(outcome));
+      } else {
+        results.emplace_back(checked);
+      }
+    }
   }
 
   // Replaces a sealed payload by the plain one, or by the erased marker once the key is gone.
