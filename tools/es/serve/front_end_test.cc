@@ -229,6 +229,7 @@ TEST_F(FrontEndTest, AppendsFromManyConnectionsEachGetTheirOwnAnswer) {
   constexpr int kClients = 16;
   constexpr int kEach = 25;
   std::vector<std::thread> clients;
+  clients.reserve(kClients);
   std::atomic<int> ok{0};
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&] {
