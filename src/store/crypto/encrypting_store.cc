@@ -110,11 +110,9 @@ class EncryptingStore final : public EventStore {
         next = end;
         continue;
       }
-      auto one = do_append(requests.subspan(next++, 1));
-      if (one) {
-        results.emplace_back(one->front());
-      } else {
-        results.emplace_back(one.error());
+      // The base hook runs do_append (this handle's, pinned) for the one request.
+      for (Result<AppendResult>& one : EventStore::do_append_each(requests.subspan(next++, 1))) {
+        results.push_back(std::move(one));
       }
     }
     return results;
