@@ -28,29 +28,39 @@ Result<std::vector<AppendResult>> EventStore::append(std::span<const AppendReque
 }
 
 std::vector<Result<AppendResult>> EventStore::append_each(std::span<const AppendRequest> requests) {
-  // Each slot is overwritten: with the request's validation error or with its outcome.
+  auto results = append_checked(
+      requests,
+      [&](AppendRequest& request) {
+        return detail::validate_append(std::span<const AppendRequest>(&request, 1), limits_);
+      },
+      [&](std::span<const AppendRequest> valid) { return do_append_each(valid); });
+  if (std::ranges::any_of(results, [](const auto& r) { return r.has_value(); })) {
+    notify_appended();
+  }
+  return results;
+}
+
+std::vector<Result<AppendResult>> EventStore::append_checked(
+    std::span<const AppendRequest> requests, const std::function<Status(AppendRequest&)>& check,
+    const std::function<std::vector<Result<AppendResult>>(std::span<const AppendRequest>)>&
+        append) {
+  // Each slot is overwritten: with the request's check error or with its outcome.
   std::vector<Result<AppendResult>> results(requests.size(), Status::internal("not appended"));
-  std::vector<AppendRequest> valid;
-  std::vector<std::size_t> where;  // valid[k] is requests[where[k]]
-  valid.reserve(requests.size());
-  where.reserve(requests.size());
+  std::vector<AppendRequest> passed;
+  std::vector<std::size_t> where;  // passed[k] is requests[where[k]]
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    Status checked = detail::validate_append(requests.subspan(i, 1), limits_);
-    if (checked.is_ok()) {
-      valid.push_back(requests[i]);
-      where.push_back(i);
-    } else {
+    AppendRequest request = requests[i];
+    Status checked = check(request);
+    if (!checked.is_ok()) {
       results[i] = std::move(checked);
+      continue;
     }
+    passed.push_back(request);
+    where.push_back(i);
   }
-  if (valid.empty()) return results;
-  std::vector<Result<AppendResult>> done = do_append_each(valid);
-  bool any = false;
-  for (std::size_t k = 0; k < done.size(); ++k) {
-    any = any || done[k].has_value();
-    results[where[k]] = std::move(done[k]);
-  }
-  if (any) notify_appended();
+  if (passed.empty()) return results;
+  std::vector<Result<AppendResult>> done = append(passed);
+  for (std::size_t k = 0; k < done.size(); ++k) results[where[k]] = std::move(done[k]);
   return results;
 }
 

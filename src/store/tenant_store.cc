@@ -25,22 +25,9 @@ class TenantStore final : public EventStore {
 
   std::vector<Result<AppendResult>> do_append_each(
       std::span<const AppendRequest> requests) override {
-    std::vector<Result<AppendResult>> results(requests.size(), Status::internal("not appended"));
-    std::vector<AppendRequest> scoped;
-    std::vector<std::size_t> where;  // scoped[k] is requests[where[k]]
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      AppendRequest request = requests[i];
-      Status mine = scope(request);
-      if (!mine.is_ok()) {
-        results[i] = std::move(mine);
-        continue;
-      }
-      scoped.push_back(request);
-      where.push_back(i);
-    }
-    std::vector<Result<AppendResult>> done = inner_.append_each(scoped);
-    for (std::size_t k = 0; k < done.size(); ++k) results[where[k]] = std::move(done[k]);
-    return results;
+    return append_checked(
+        requests, [this](AppendRequest& request) { return scope(request); },
+        [this](std::span<const AppendRequest> scoped) { return inner_.append_each(scoped); });
   }
 
   // Reads first and asks whose stream it is afterwards: a stream's tenant is fixed once the

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <mutex>
@@ -181,6 +182,13 @@ class EventStore {
   // `store`'s hook, if no other waiter is in it (false at once otherwise); for this store's own
   // waiters and for a store that wraps another.
   static bool wait_for_hint_of(EventStore& store, std::chrono::steady_clock::time_point until);
+  // For append_each and its hooks: runs `check` on a copy of each request (which it may
+  // rewrite); the requests it lets through go to `append` in one call, in order. One outcome per
+  // request: the check's error or the append's.
+  static std::vector<Result<AppendResult>> append_checked(
+      std::span<const AppendRequest> requests, const std::function<Status(AppendRequest&)>& check,
+      const std::function<std::vector<Result<AppendResult>>(std::span<const AppendRequest>)>&
+          append);
   static std::vector<Result<AppendResult>> append_each_of(EventStore& store,
                                                           std::span<const AppendRequest> requests) {
     return store.do_append_each(requests);
