@@ -49,12 +49,13 @@ Status Statement::run(std::string_view what) {
   return error_status(db_, rc, what);
 }
 
-Result<Connection> Connection::open(const std::string& path, bool read_only, int busy_timeout_ms) {
+Result<Connection> Connection::open(const std::string& path, bool read_only, int busy_timeout_ms,
+                                    const char* vfs) {
   sqlite3* raw = nullptr;
   const int flags =
       (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
       SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, vfs);
   Connection conn;
   conn.db_.reset(raw);
   if (rc != SQLITE_OK) {

@@ -86,8 +86,10 @@ class StatementReset {
 
 class Connection {
  public:
-  // Opens `path` read-write (creating it) or read-only.
-  static Result<Connection> open(const std::string& path, bool read_only, int busy_timeout_ms);
+  // Opens `path` read-write (creating it) or read-only, through the VFS named `vfs` (nullptr:
+  // SQLite's default).
+  static Result<Connection> open(const std::string& path, bool read_only, int busy_timeout_ms,
+                                 const char* vfs = nullptr);
 
   Connection() = default;
   Connection(Connection&&) noexcept = default;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "store/sqlite/chain.h"
+#include "store/sqlite/wal_write_buffer.h"
 
 namespace es::sqlite {
 namespace {
@@ -174,7 +175,10 @@ Status migrate(Connection& conn) {
 }
 
 Result<Connection> open_store_connection(const std::string& path, const SqliteOptions& options) {
-  auto conn = Connection::open(path, /*read_only=*/false, options.busy_timeout_ms);
+  // Under FULL every commit syncs the WAL, so its writes can wait for that sync in one buffer.
+  const bool full = options.synchronous == SqliteOptions::Synchronous::kFull;
+  auto conn = Connection::open(path, /*read_only=*/false, options.busy_timeout_ms,
+                               full ? wal_write_buffer_vfs() : nullptr);
   if (!conn) return conn.error();
   ES_RETURN_IF_ERROR(check_identity(*conn));
   ES_RETURN_IF_ERROR(configure_connection(*conn, options));
