@@ -38,6 +38,13 @@ struct SqliteOptions {
   // How long a group's leader waits for as many appends as the previous group held, so writers
   // that each wait for their result still share fsyncs. A lone writer never waits. Default 200 µs.
   int group_commit_wait_us = 200;
+  // WAL size, in pages, past which the writer's own commit finishes the checkpoint thread's copy
+  // so that the WAL can restart from its start (docs/storage-sqlite.md, "Checkpoints"): once the
+  // thread has all but 256 pages copied, or at twice this size regardless. Each time costs that
+  // commit a few fsyncs, and every append queued behind it waits; a larger WAL makes it rarer.
+  // Default 32,000 (125 MiB of 4 KiB pages; about once a second at 20,000 single-event appends
+  // per second to 1,000 streams).
+  int wal_restart_pages = 32'000;
   // Size rules of appends.
   Limits limits;
 };

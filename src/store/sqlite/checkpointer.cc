@@ -10,7 +10,8 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::open(const std::string& path
   if (!conn) return conn.error();
   // The connection's synchronous setting decides whether a checkpoint fsyncs the database file.
   ES_RETURN_IF_ERROR(configure_connection(*conn, options));
-  std::unique_ptr<Checkpointer> checkpointer(new Checkpointer(std::move(*conn)));
+  std::unique_ptr<Checkpointer> checkpointer(
+      new Checkpointer(std::move(*conn), options.wal_restart_pages));
   checkpointer->thread_ = std::thread([self = checkpointer.get()] { self->run(); });
   return checkpointer;
 }
@@ -28,16 +29,19 @@ void Checkpointer::attach(sqlite3* writer) { sqlite3_wal_hook(writer, &on_commit
 
 int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int pages) {
   auto* checkpointer = static_cast<Checkpointer*>(self);
-  if (pages >= kInlinePages) {
+  const int mark = checkpointer->restart_pages_;
+  // Pages written since the thread's last checkpoint; the WAL has restarted when it holds fewer.
+  const int copied = checkpointer->copied_.load(std::memory_order_relaxed);
+  const int left = pages >= copied ? pages - copied : pages;
+  if (pages >= 2 * mark || (pages >= mark && left <= kCaughtUpPages)) {
     // PASSIVE again: it never waits, so while the thread's checkpoint holds SQLite's checkpoint
     // lock this one returns at once and a later commit tries again. Either way the WAL keeps
     // every commit, so a failed checkpoint loses nothing.
     (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
   }
-  // Pages written since the last checkpoint; the WAL has restarted when it holds fewer.
-  const int copied = checkpointer->copied_.load(std::memory_order_relaxed);
-  if ((pages >= copied ? pages - copied : pages) < kBackgroundPages) return SQLITE_OK;
+  // Past the mark the thread copies on, so that the writer has little left to copy.
+  if (left < (pages >= mark ? 1 : kBackgroundPages)) return SQLITE_OK;
   {
     const std::lock_guard lock(checkpointer->mutex_);
     if (checkpointer->due_) return SQLITE_OK;
