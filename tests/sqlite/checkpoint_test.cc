@@ -69,7 +69,7 @@ TEST(SqliteCheckpoint, TheWalStaysBoundedUnderAppendsThatNeverPause) {
   TempDir dir;
   const std::string path = dir.file("events.db");
   SqliteOptions options;
-  options.wal_restart_pages = 2000;  // 8 MB, not the default's 125 MiB
+  options.wal_restart_pages = 2000;  // 8 MB, not the default's 62.5 MiB
   auto store = open_sqlite(path, options);
   ASSERT_TRUE(store.has_value()) << store.error().to_string();
   // Three times the mark at which the writer copies what is left itself, appended back to back:

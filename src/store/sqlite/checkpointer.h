@@ -10,7 +10,7 @@
 // background one may not reach; so past SqliteOptions::wal_restart_pages the writer's own commit
 // finishes the copy (only what the thread has not yet copied), as SQLite would have, and the WAL
 // stays bounded. That costs the commit a few fsyncs whatever is left to copy, so it happens
-// rarely (the default is a WAL of 125 MiB), and only once the thread, woken by every commit past
+// rarely (the default is a WAL of 62.5 MiB), and only once the thread, woken by every commit past
 // the mark, has all but kCaughtUpPages copied; at twice the mark, whatever is left.
 //
 // Thread safety: the hook runs on the writer's thread; the checkpoint thread uses only its own

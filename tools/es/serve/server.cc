@@ -35,7 +35,11 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
     api.tokens = std::move(*tokens);
   }
   const cli::GlobalOptions global{.db = options.db};
-  auto store = cli::open_store(global, cli::Access::kWrite);
+  // A server runs for long and commits many appends at once: its WAL grows once, and each restart
+  // of the WAL stalls every append in flight (docs/storage-sqlite.md, "Checkpoints").
+  OpenOptions open_options;
+  open_options.sqlite.wal_restart_pages = 2 * SqliteOptions{}.wal_restart_pages;
+  auto store = cli::open_store(global, cli::Access::kWrite, open_options);
   if (!store) return store.error();
   api.store = std::move(*store);
   if (!cli::sqlite_file(options.db).empty() || cli::is_postgres_url(options.db)) {
