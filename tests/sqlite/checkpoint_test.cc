@@ -47,12 +47,13 @@ std::uintmax_t size_of(const std::string& path) {
 TEST(SqliteCheckpoint, TheWalReachesTheDatabaseFileWhileTheStoreStaysOpen) {
   TempDir dir;
   const std::string path = dir.file("events.db");
-  auto store = open_sqlite(path);
+  SqliteOptions options;
+  options.wal_restart_pages = 1'000'000;  // so that the writer's commits never copy pages
+  auto store = open_sqlite(path, options);
   ASSERT_TRUE(store.has_value()) << store.error().to_string();
   const std::uintmax_t empty = size_of(path);
   // Some 2 × kBackgroundPages pages of events, then nothing more: only the checkpointer's thread
-  // can copy them into the file while it stays open (the writer's commits never do below
-  // SqliteOptions::wal_restart_pages).
+  // can copy them into the file while it stays open.
   const std::uintmax_t target = 2 * Checkpointer::kBackgroundPages * kPageSize;
   const std::size_t appended = append_about(**store, target);
   // Polls an observable outcome with a deadline (the thread runs on its own time).
