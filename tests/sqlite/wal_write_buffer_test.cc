@@ -70,6 +70,21 @@ TEST_F(WalFileTest, WritesReachTheFileTogetherAtTheSync) {
   EXPECT_EQ(file_bytes(wal_path_), expected);
 }
 
+TEST_F(WalFileTest, ABufferOverTheBaseFilesLargestWriteReachesTheFileWhole) {
+  // 40 frames of 4 KiB pages: 165 KiB, more than the unix VFS writes in one call (128 KiB - 1).
+  std::string expected;
+  for (int frame = 0; frame < 40; ++frame) {
+    const std::string header(24, static_cast<char>('a' + frame % 26));
+    const std::string page(4096, static_cast<char>('A' + frame % 26));
+    ASSERT_EQ(write(header, static_cast<sqlite3_int64>(expected.size())), SQLITE_OK);
+    expected += header;
+    ASSERT_EQ(write(page, static_cast<sqlite3_int64>(expected.size())), SQLITE_OK);
+    expected += page;
+  }
+  ASSERT_EQ(file_->pMethods->xSync(file_, SQLITE_SYNC_NORMAL), SQLITE_OK);
+  EXPECT_EQ(file_bytes(wal_path_), expected);
+}
+
 TEST_F(WalFileTest, ReadsAndSizesSeeEveryWrite) {
   ASSERT_EQ(write("first", 0), SQLITE_OK);
   ASSERT_EQ(write("apart", 100), SQLITE_OK);  // not next to the buffer: the buffer goes out first

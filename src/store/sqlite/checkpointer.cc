@@ -41,7 +41,7 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int pag
     return SQLITE_OK;
   }
   // Past the mark the thread copies on, so that the writer has little left to copy.
-  if (left < (pages >= mark ? 1 : kBackgroundPages)) return SQLITE_OK;
+  if (pages < mark && left < kBackgroundPages) return SQLITE_OK;
   {
     const std::lock_guard lock(checkpointer->mutex_);
     if (checkpointer->due_) return SQLITE_OK;

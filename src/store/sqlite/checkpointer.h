@@ -34,8 +34,8 @@ class Checkpointer {
  public:
   // Pages written since the thread's last checkpoint that start its next one. Each checkpoint
   // copies a page once however often the WAL holds it, and ends with an fsync of the database
-  // file that the WAL's fsyncs queue behind; 8,000 (31 MiB) wrote a fifth less per append than
-  // SQLite's 1,000 under many streams' appends (docs/storage-sqlite.md, "Checkpoints").
+  // file that the WAL's fsyncs queue behind; 8,000 (31 MiB) gave more HTTP appends per second
+  // than SQLite's 1,000 under appends to many streams (docs/benchmarks.md, 2026-12-07).
   static constexpr int kBackgroundPages = 8000;
   // Pages left to copy that the writer's commit copies itself once the WAL is past the mark.
   static constexpr int kCaughtUpPages = 256;

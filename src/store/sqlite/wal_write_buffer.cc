@@ -54,12 +54,6 @@ int wal_close(sqlite3_file* file) {
   return flushed != SQLITE_OK ? flushed : closed;
 }
 
-int wal_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
-  WalFile& f = wal(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return inner_methods(f).xRead(f.inner, out, amount, offset);
-}
-
 int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   WalFile& f = wal(file);
   const auto bytes = static_cast<std::size_t>(amount);
@@ -78,54 +72,15 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
   return SQLITE_OK;
 }
 
-int wal_truncate(sqlite3_file* file, sqlite3_int64 size) {
+// A method of the base file, called with the same arguments; with `kFlushFirst`, once the buffer
+// is out: whatever SQLite asks of the file then sees every write it made.
+template <auto kMethod, bool kFlushFirst, typename... Args>
+int forward(sqlite3_file* file, Args... args) {
   WalFile& f = wal(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return inner_methods(f).xTruncate(f.inner, size);
-}
-
-int wal_sync(sqlite3_file* file, int flags) {
-  WalFile& f = wal(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return inner_methods(f).xSync(f.inner, flags);
-}
-
-int wal_file_size(sqlite3_file* file, sqlite3_int64* size) {
-  WalFile& f = wal(file);
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return inner_methods(f).xFileSize(f.inner, size);
-}
-
-int wal_lock(sqlite3_file* file, int level) {
-  WalFile& f = wal(file);
-  return inner_methods(f).xLock(f.inner, level);
-}
-
-int wal_unlock(sqlite3_file* file, int level) {
-  WalFile& f = wal(file);
-  return inner_methods(f).xUnlock(f.inner, level);
-}
-
-int wal_check_reserved_lock(sqlite3_file* file, int* out) {
-  WalFile& f = wal(file);
-  return inner_methods(f).xCheckReservedLock(f.inner, out);
-}
-
-int wal_file_control(sqlite3_file* file, int op, void* arg) {
-  WalFile& f = wal(file);
-  // A size hint, say, may extend the file by writing to it.
-  if (const int rc = flush(f); rc != SQLITE_OK) return rc;
-  return inner_methods(f).xFileControl(f.inner, op, arg);
-}
-
-int wal_sector_size(sqlite3_file* file) {
-  WalFile& f = wal(file);
-  return inner_methods(f).xSectorSize(f.inner);
-}
-
-int wal_device_characteristics(sqlite3_file* file) {
-  WalFile& f = wal(file);
-  return inner_methods(f).xDeviceCharacteristics(f.inner);
+  if constexpr (kFlushFirst) {
+    if (const int rc = flush(f); rc != SQLITE_OK) return rc;
+  }
+  return (inner_methods(f).*kMethod)(f.inner, args...);
 }
 
 // Version 1: SQLite maps shared memory and memory-maps pages only on the database file, and the
@@ -133,17 +88,18 @@ int wal_device_characteristics(sqlite3_file* file) {
 constexpr sqlite3_io_methods kMethods = {
     1,
     &wal_close,
-    &wal_read,
+    &forward<&sqlite3_io_methods::xRead, true>,
     &wal_write,
-    &wal_truncate,
-    &wal_sync,
-    &wal_file_size,
-    &wal_lock,
-    &wal_unlock,
-    &wal_check_reserved_lock,
-    &wal_file_control,
-    &wal_sector_size,
-    &wal_device_characteristics,
+    &forward<&sqlite3_io_methods::xTruncate, true>,
+    &forward<&sqlite3_io_methods::xSync, true>,
+    &forward<&sqlite3_io_methods::xFileSize, true>,
+    &forward<&sqlite3_io_methods::xLock, false>,
+    &forward<&sqlite3_io_methods::xUnlock, false>,
+    &forward<&sqlite3_io_methods::xCheckReservedLock, false>,
+    // A size hint, say, may extend the file by writing to it.
+    &forward<&sqlite3_io_methods::xFileControl, true>,
+    &forward<&sqlite3_io_methods::xSectorSize, false>,
+    &forward<&sqlite3_io_methods::xDeviceCharacteristics, false>,
     nullptr,
     nullptr,
     nullptr,
