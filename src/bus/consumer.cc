@@ -74,7 +74,13 @@ class Consumer::Impl {
         continue;
       }
       if (fetched->empty()) continue;
-      ES_RETURN_IF_ERROR(inbox_.store(*fetched, fresh));
+      // A busy or unreachable inbox is waited out with the batch in hand (storing is
+      // idempotent): the bus has it still, unacknowledged, either way.
+      for (Status stored = inbox_.store(*fetched, fresh); !stored.is_ok();
+           stored = inbox_.store(*fetched, fresh)) {
+        ES_RETURN_IF_ERROR(wait_after(stored));
+        if (backoff_.stopped()) return Status::ok();
+      }
       // The inbox holds them now: a failed acknowledgement only means they come again, as copies.
       Status acked = receiver_.ack();
       {

@@ -1,6 +1,8 @@
 #include "store/group_commit.h"
 
 #include <algorithm>
+#include <exception>
+#include <string>
 
 namespace es::detail {
 
@@ -69,26 +71,61 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self, 
   lock.lock();
 }
 
+namespace {
+
+Status call(const GroupCommit::Job& job) {
+  try {
+    return job();
+  } catch (const std::exception& e) {
+    return Status::internal(std::string("append failed with an exception: ") + e.what());
+  } catch (...) {
+    return Status::internal("append failed with an exception");
+  }
+}
+
+}  // namespace
+
+Status GroupCommit::run_job(const Job& job, bool isolate, Status& fatal) {
+  if (isolate) {
+    fatal = txn_.savepoint();
+    if (!fatal.is_ok()) return fatal;
+  }
+  Status status = call(job);
+  if (isolate) {
+    if (!status.is_ok()) fatal = txn_.rollback_to_savepoint();
+    if (fatal.is_ok()) fatal = txn_.release_savepoint();
+  }
+  if (fatal.is_ok() && !txn_.in_transaction()) {
+    fatal = status.is_ok() ? Status::unavailable("the transaction ended during an append") : status;
+  }
+  return status;
+}
+
 void GroupCommit::commit_group(std::vector<PendingPtr>& group) {
   Status begun = txn_.begin();
   if (!begun.is_ok()) {
+    txn_.rollback();  // a begin that failed halfway may have left the transaction open
     for (const PendingPtr& p : group) p->status = begun;
     return;
   }
   // A lone job needs no savepoint: on failure the whole transaction rolls back.
   const bool isolate = group.size() > 1;
   bool any_ok = false;
+  Status fatal;
   for (const PendingPtr& p : group) {
-    if (isolate) {
-      p->status = txn_.savepoint();
-      if (!p->status.is_ok()) continue;
-    }
-    p->status = (*p->job)();
-    if (isolate) {
-      if (!p->status.is_ok()) txn_.rollback_to_savepoint();
-      txn_.release_savepoint();
-    }
+    p->status = run_job(*p->job, isolate, fatal);
+    if (!fatal.is_ok()) break;
     any_ok = any_ok || p->status.is_ok();
+  }
+  if (!fatal.is_ok()) {
+    txn_.rollback();
+    const Status lost = Status::unavailable(
+        "nothing of this append's commit group was committed: " + fatal.to_string());
+    // The jobs that failed keep their own error; the others, run or not, were not committed.
+    for (const PendingPtr& p : group) {
+      if (p->status.is_ok()) p->status = lost;
+    }
+    return;
   }
   if (!any_ok) {
     txn_.rollback();

@@ -14,7 +14,12 @@
 //
 // Each job runs inside its own savepoint, so a job that fails (a conflict, say) is rolled back
 // alone while the others of the group commit. If the commit itself fails, every job of the group
-// gets that failure.
+// gets that failure. So does every job of a group whose transaction ends under it: a database
+// aborts the whole transaction on an I/O error, a full disk or no memory, and a savepoint that
+// cannot be rolled back or released leaves work that must not commit. Then the jobs not yet run
+// do not run (their own SAVEPOINT would open, and their RELEASE commit, a transaction of their
+// own), and each job is told that nothing of its group was committed. A job that throws fails as
+// if it had returned kInternal.
 //
 // run_each() queues several jobs at once, each in its own savepoint as if each came from a thread
 // of its own, and returns when all have ended: a caller with many independent writes at hand
@@ -45,8 +50,10 @@ class WriteTransaction {
   virtual Status commit() = 0;
   virtual void rollback() = 0;
   virtual Status savepoint() = 0;
-  virtual void rollback_to_savepoint() = 0;
-  virtual void release_savepoint() = 0;
+  virtual Status rollback_to_savepoint() = 0;
+  virtual Status release_savepoint() = 0;
+  // False once the database ended the transaction begun by begin() on its own.
+  virtual bool in_transaction() = 0;
 };
 
 class GroupCommit {
@@ -82,6 +89,9 @@ class GroupCommit {
   // leader. Called and returns with `lock` held.
   void lead(std::unique_lock<std::mutex>& lock, const Pending& self, bool gather);
   void commit_group(std::vector<PendingPtr>& group);
+  // Runs one job of a group (in its savepoint when `isolate`): the job's status, or an error of
+  // the savepoint's own that leaves the transaction unfit to commit (`fatal`).
+  Status run_job(const Job& job, bool isolate, Status& fatal);
 
   WriteTransaction& txn_;
   const std::size_t max_group_size_;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace es {
@@ -34,14 +35,20 @@ std::uint64_t event_count(std::span<const AppendRequest> batch) {
   return n;
 }
 
-// Ends the span (if the tracer made one) with an operation's outcome.
+// Ends the span (if the tracer made one) with an operation's outcome, or, when an exception
+// (a visitor's, say) leaves the operation, with kInternal.
 class Traced {
  public:
   explicit Traced(std::unique_ptr<Span> span) : span_(std::move(span)) {}
+  Traced(Traced&&) noexcept = default;
+  Traced& operator=(Traced&&) = delete;
+  ~Traced() {
+    if (span_) span_->end(Status::internal("the operation ended with an exception"), 0);
+  }
 
   template <typename T>
   T end(T outcome, std::uint64_t events = 0) {
-    if (span_) span_->end(status_of(outcome), events);
+    if (span_) std::exchange(span_, nullptr)->end(status_of(outcome), events);
     return outcome;
   }
 

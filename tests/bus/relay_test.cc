@@ -3,6 +3,7 @@
 #include "es/bus/relay.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <map>
 #include <set>
@@ -12,8 +13,10 @@
 #include "es/domain/event.h"
 #include "es/projection/runner.h"
 #include "es/store/memory_store.h"
+#include "es/store/sqlite_store.h"
 #include "support/events.h"
 #include "support/happened.h"
+#include "support/temp_dir.h"
 
 namespace es {
 
@@ -244,6 +247,35 @@ TEST_F(ConsumerFixture, RidesOutAnOutageOfTheBus) {
   while (consumer->progress().retries < 3) ASSERT_TRUE(consumer->running());
   bus.set_available(true);
   ASSERT_TRUE(consumer->wait_for_stored(20, seconds(10)));
+  EXPECT_TRUE(consumer->stop().is_ok());
+}
+
+TEST_F(RelayFixture, ConsumerWaitsOutABusyInboxAndStoresEverything) {
+  const Position stored = append_round_robin(*store, 2, 10);
+  auto relay = Relay::start(*store, *publisher, options());
+  ASSERT_TRUE(relay) << describe(relay);
+  ASSERT_TRUE(relay->wait_for(stored, seconds(10)));
+  testing::TempDir dir;
+  const std::string path = dir.file("inbox.db");
+  auto inbox = open_sqlite(path, {.busy_timeout_ms = 20});
+  ASSERT_TRUE(inbox) << describe(inbox);
+  // Another process holds the write lock: every store into the inbox times out.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto receiver = bus.receiver("billing");
+  auto consumer = Consumer::start(*receiver, **inbox,
+                                  {.initial_backoff = std::chrono::milliseconds(1),
+                                   .max_backoff = std::chrono::milliseconds(10)});
+  ASSERT_TRUE(consumer) << describe(consumer);
+  while (consumer->progress().retries < 3) {
+    ASSERT_TRUE(consumer->running()) << describe(consumer->status());
+  }
+  EXPECT_NE(consumer->progress().last_error.find("locked"), std::string::npos);
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  ASSERT_TRUE(consumer->wait_for_stored(20, seconds(10))) << describe(consumer->status());
+  EXPECT_EQ(testing::read_everything(**inbox).size(), 20u);
   EXPECT_TRUE(consumer->stop().is_ok());
 }
 

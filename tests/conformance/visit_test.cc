@@ -1,5 +1,7 @@
 // visit_stream/visit_all read page by page: every event once, in order, across many pages, and
 // stop as soon as the visitor says so.
+#include <stdexcept>
+
 #include "conformance/backends.h"
 
 namespace es::testing {
@@ -126,6 +128,31 @@ TEST_P(Visit, AVisitorMayAppendToTheStore) {
 }
 
 ES_INSTANTIATE_FOR_EVERY_BACKEND(Visit);
+
+// A visitor that throws (an aggregate's apply, say) leaves no read open behind it: later reads,
+// the head and the appends of others go on as before.
+class ThrowingVisitor : public StoreTest {};
+
+TEST_P(ThrowingVisitor, LeavesTheStoreReadingEveryLaterAppend) {
+  append_events("s", 3);
+  for (int round = 0; round < 8; ++round) {
+    EXPECT_THROW((void)store().visit_stream("s", {.max_count = 1},
+                                            [](const RecordedEvent&) -> bool {
+                                              throw std::runtime_error("apply failed");
+                                            }),
+                 std::runtime_error);
+    EXPECT_THROW(
+        (void)store().visit_all(
+            {}, [](const RecordedEvent&) -> bool { throw std::runtime_error("apply failed"); }),
+        std::runtime_error);
+    const Position before = store().head_position().value();
+    append_events("s", 1);
+    EXPECT_GT(store().head_position().value(), before) << "round " << round;
+    EXPECT_EQ(read_stream_events(store(), "s").size(), static_cast<std::size_t>(4 + round));
+  }
+}
+
+ES_INSTANTIATE_FOR_EVERY_BACKEND(ThrowingVisitor);
 
 }  // namespace
 }  // namespace es::testing

@@ -7,45 +7,79 @@
 #include <algorithm>
 #include <atomic>
 #include <latch>
+#include <new>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
 namespace es::detail {
 namespace {
 
-// A transaction over a list of integers; only one leader drives it at a time.
+// A transaction over a list of integers; only one leader drives it at a time. Like SQLite, a
+// SAVEPOINT outside a transaction begins one, which its RELEASE commits.
 class FakeTransaction final : public WriteTransaction {
  public:
   Status begin() override {
     if (fail_begin) return Status::unavailable("begin failed");
     working_ = committed;
     jobs_in_group_ = 0;
+    in_transaction_ = true;
     ++transactions;
+    if (fail_after_begin) return Status::unavailable("read after begin failed");
     return Status::ok();
   }
   Status commit() override {
     max_group = std::max(max_group, jobs_in_group_);
+    if (!in_transaction_) return Status::unavailable("cannot commit - no transaction is active");
     if (fail_commit) return Status::unavailable("commit failed");
     committed = working_;
+    in_transaction_ = false;
     return Status::ok();
   }
-  void rollback() override { max_group = std::max(max_group, jobs_in_group_); }
+  void rollback() override {
+    max_group = std::max(max_group, jobs_in_group_);
+    in_transaction_ = false;
+  }
   Status savepoint() override {
+    if (!in_transaction_) {
+      in_transaction_ = true;
+      outside_ = true;
+      working_ = committed;
+    }
     saved_ = working_;
     return Status::ok();
   }
-  void rollback_to_savepoint() override { working_ = saved_; }
-  void release_savepoint() override {}
+  Status rollback_to_savepoint() override {
+    if (!in_transaction_ || fail_rollback_to) return Status::unavailable("no such savepoint");
+    working_ = saved_;
+    return Status::ok();
+  }
+  Status release_savepoint() override {
+    if (!in_transaction_) return Status::unavailable("no such savepoint");
+    if (outside_) {
+      committed = working_;
+      in_transaction_ = outside_ = false;
+    }
+    return Status::ok();
+  }
+  bool in_transaction() override { return in_transaction_; }
 
   // Job body: records `value` in the transaction.
   void write(int value) {
     working_.push_back(value);
     ++jobs_in_group_;
   }
+  // What a database does on an I/O error or a full disk: the whole transaction rolls back.
+  void abort() {
+    working_ = committed;
+    in_transaction_ = false;
+  }
 
   bool fail_begin = false;
+  bool fail_after_begin = false;
   bool fail_commit = false;
+  bool fail_rollback_to = false;
   std::vector<int> committed;
   std::size_t max_group = 0;
   int transactions = 0;
@@ -54,6 +88,8 @@ class FakeTransaction final : public WriteTransaction {
   std::vector<int> working_;
   std::vector<int> saved_;
   std::size_t jobs_in_group_ = 0;
+  bool in_transaction_ = false;
+  bool outside_ = false;
 };
 
 TEST(GroupCommit, LoneJobCommitsItsEffects) {
@@ -92,6 +128,14 @@ TEST(GroupCommit, BeginFailureIsReturnedToTheJob) {
   });
   EXPECT_EQ(s.code(), StatusCode::kUnavailable);
   EXPECT_FALSE(ran);
+}
+
+TEST(GroupCommit, ABeginThatFailsHalfwayIsRolledBack) {
+  FakeTransaction txn;
+  txn.fail_after_begin = true;
+  GroupCommit group(txn, 16);
+  EXPECT_EQ(group.run([] { return Status::ok(); }).code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(txn.in_transaction());
 }
 
 // Runs `threads` x `per_thread` jobs at once; job (t, i) writes t * 100000 + i and fails when
@@ -208,6 +252,73 @@ TEST(GroupCommit, RunEachBeyondTheMaximumGroupSizeTakesSeveralGroups) {
   EXPECT_EQ(txn.committed, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
   EXPECT_EQ(txn.transactions, 4);
   EXPECT_LE(txn.max_group, 3u);
+}
+
+TEST(GroupCommit, AJobWhoseErrorEndsTheTransactionFailsItsWholeGroupAndTheRestDoNotRun) {
+  FakeTransaction txn;
+  GroupCommit group(txn, 64);
+  std::vector<int> ran;
+  std::vector<GroupCommit::Job> jobs;
+  for (int i = 0; i < 5; ++i) {
+    jobs.emplace_back([&, i] {
+      ran.push_back(i);
+      txn.write(i);
+      if (i != 2) return Status::ok();
+      txn.abort();
+      return Status::unavailable("disk I/O error");
+    });
+  }
+  const std::vector<Status> statuses = group.run_each(jobs);
+  EXPECT_EQ(ran, (std::vector<int>{0, 1, 2}));
+  for (int i = 0; i < 5; ++i) {
+    const Status& s = statuses[static_cast<std::size_t>(i)];
+    EXPECT_EQ(s.code(), StatusCode::kUnavailable) << i;
+    if (i != 2) {
+      EXPECT_NE(s.message().find("nothing of this append's commit group was committed"),
+                std::string_view::npos)
+          << i << ": " << s.to_string();
+    }
+  }
+  EXPECT_TRUE(txn.committed.empty());
+  EXPECT_FALSE(txn.in_transaction());
+}
+
+TEST(GroupCommit, ASavepointThatCannotBeRolledBackFailsTheGroup) {
+  FakeTransaction txn;
+  txn.fail_rollback_to = true;
+  GroupCommit group(txn, 64);
+  const std::vector<Status> statuses = group.run_each(writing_jobs(txn, 4, /*failing=*/1));
+  EXPECT_EQ(statuses[0].code(), StatusCode::kUnavailable);
+  EXPECT_EQ(statuses[1].code(), StatusCode::kConflict);
+  EXPECT_EQ(statuses[2].code(), StatusCode::kUnavailable);
+  EXPECT_EQ(statuses[3].code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(txn.committed.empty()) << "the failed job's writes were not undone";
+}
+
+TEST(GroupCommit, AJobThatThrowsFailsAloneAndTheNextGroupRuns) {
+  FakeTransaction txn;
+  GroupCommit group(txn, 64);
+  std::vector<GroupCommit::Job> jobs = writing_jobs(txn, 3);
+  jobs[1] = [&]() -> Status {
+    txn.write(1);
+    throw std::bad_alloc();
+  };
+  const std::vector<Status> statuses = group.run_each(jobs);
+  EXPECT_TRUE(statuses[0].is_ok());
+  EXPECT_EQ(statuses[1].code(), StatusCode::kInternal);
+  EXPECT_TRUE(statuses[2].is_ok());
+  EXPECT_EQ(txn.committed, (std::vector<int>{0, 2}));
+
+  const Status lone = group.run([]() -> Status { throw std::runtime_error("boom"); });
+  EXPECT_EQ(lone.code(), StatusCode::kInternal);
+  EXPECT_NE(lone.message().find("boom"), std::string_view::npos);
+  EXPECT_TRUE(group
+                  .run([&] {
+                    txn.write(7);
+                    return Status::ok();
+                  })
+                  .is_ok());
+  EXPECT_EQ(txn.committed, (std::vector<int>{0, 2, 7}));
 }
 
 // Callers of run_each and of run at once: every job ends exactly once with its own status.

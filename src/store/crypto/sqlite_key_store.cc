@@ -33,10 +33,9 @@ std::string text_of(std::string_view view) { return std::string(view); }
 // Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back when it fails.
 Status in_transaction(Connection& conn, const std::function<Status()>& body) {
   ES_RETURN_IF_ERROR(conn.exec("BEGIN IMMEDIATE"));
+  const sqlite::RollbackGuard guard(conn.get());
   Status status = body();
-  if (status.is_ok()) status = conn.exec("COMMIT");
-  if (!status.is_ok()) (void)conn.exec("ROLLBACK");
-  return status;
+  return status.is_ok() ? conn.exec("COMMIT") : status;
 }
 
 class SqliteKeyStore final : public KeyStore {

@@ -162,12 +162,15 @@ Status Writer::savepoint() {
   isolate_ = true;
   return Status::ok();
 }
-void Writer::rollback_to_savepoint() {
+// Both ride along with the next pipeline, whose errors end the transaction (broken_).
+Status Writer::rollback_to_savepoint() {
   if (savepoint_open_) deferred_.emplace_back("ROLLBACK TO SAVEPOINT append");
+  return Status::ok();
 }
-void Writer::release_savepoint() {
+Status Writer::release_savepoint() {
   if (savepoint_open_) deferred_.emplace_back("RELEASE SAVEPOINT append");
   savepoint_open_ = false;
+  return Status::ok();
 }
 
 Status Writer::start_eager() {

@@ -63,8 +63,9 @@ class Writer final : private detail::WriteTransaction {
   Status commit() override;
   void rollback() override;
   Status savepoint() override;
-  void rollback_to_savepoint() override;
-  void release_savepoint() override;
+  Status rollback_to_savepoint() override;
+  Status release_savepoint() override;
+  bool in_transaction() override { return broken_.is_ok(); }
 
   // The appends of `batches`, each a job of its own.
   std::vector<Result<Appended>> append_each_of(

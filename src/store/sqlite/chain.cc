@@ -76,6 +76,7 @@ Status scan_rows(Connection& conn, std::string_view stream, detail::ChainFeed& s
 Status scan_chain(Connection& conn, std::string_view stream, detail::ChainScan& scan) {
   return detail::scan_with_read_ahead(scan, [&](detail::ChainFeed& feed) {
     ES_RETURN_IF_ERROR(conn.exec("BEGIN"));
+    const RollbackGuard guard(conn.get());
     Status status = scan_rows(conn, stream, feed);
     (void)conn.exec("COMMIT");
     return status;

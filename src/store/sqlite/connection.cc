@@ -89,4 +89,13 @@ Result<std::int64_t> Connection::query_int(std::string_view sql) {
   return error_status(db_.get(), rc, sql);
 }
 
+RollbackGuard::~RollbackGuard() {
+  if (sqlite3_get_autocommit(db_) != 0) return;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db_, s)) {
+    if (sqlite3_stmt_busy(s) != 0) sqlite3_reset(s);
+  }
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 }  // namespace es::sqlite

@@ -84,6 +84,21 @@ class StatementReset {
   Statement& stmt_;
 };
 
+// Ends the transaction still open on `db` when the scope ends, on the paths that leave it without
+// its COMMIT (an error returned, an exception thrown): statements still stepping are reset and
+// the transaction rolled back, so a connection never goes back to its owner or pool inside one.
+// After a COMMIT it does nothing.
+class RollbackGuard {
+ public:
+  explicit RollbackGuard(sqlite3* db) : db_(db) {}
+  RollbackGuard(const RollbackGuard&) = delete;
+  RollbackGuard& operator=(const RollbackGuard&) = delete;
+  ~RollbackGuard();
+
+ private:
+  sqlite3* db_;
+};
+
 class Connection {
  public:
   // Opens `path` read-write (creating it) or read-only, through the VFS named `vfs` (nullptr:

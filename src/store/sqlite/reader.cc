@@ -102,6 +102,9 @@ auto Reader::in_snapshot(Body&& body) -> decltype(body()) {
   auto begin = statement("BEGIN");
   if (!begin) return begin.error();
   ES_RETURN_IF_ERROR((*begin)->run("begin read"));
+  // A visitor may throw: a pooled connection left in its snapshot would never see a later
+  // commit and would keep the WAL from restarting.
+  const RollbackGuard guard(conn_.get());
   auto result = body();
   auto end = statement("COMMIT");
   if (end) (void)(*end)->run("end read");

@@ -151,27 +151,31 @@ Status check_identity(Connection& conn) {
 }
 
 Status migrate(Connection& conn) {
+  // Opening a store already at this version takes no write lock, so opens and writers of other
+  // processes do not queue behind each other.
+  auto current =
+      conn.query_int(fmt::format("SELECT user_version = {} AND application_id = {} "
+                                 "FROM pragma_user_version, pragma_application_id",
+                                 kSchemaVersion, kApplicationId));
+  if (current && *current == 1) return Status::ok();
   ES_RETURN_IF_ERROR(conn.exec("BEGIN IMMEDIATE"));
-  auto rollback_on_error = [&](Status status) {
-    if (!status.is_ok()) (void)conn.exec("ROLLBACK");
-    return status;
-  };
+  const RollbackGuard guard(conn.get());
   // Checked again under the write lock: another process may have created the file meanwhile.
-  ES_RETURN_IF_ERROR(rollback_on_error(check_identity(conn)));
+  ES_RETURN_IF_ERROR(check_identity(conn));
   auto version = conn.query_int("PRAGMA user_version");
-  if (!version) return rollback_on_error(version.error());
+  if (!version) return version.error();
   if (*version > kSchemaVersion) {
-    return rollback_on_error(Status::invalid_argument(
+    return Status::invalid_argument(
         fmt::format("the store has schema version {}, newer than this build understands ({})",
-                    *version, kSchemaVersion)));
+                    *version, kSchemaVersion));
   }
   for (auto v = *version; v < kSchemaVersion; ++v) {
-    ES_RETURN_IF_ERROR(rollback_on_error(conn.exec(kMigrations[static_cast<std::size_t>(v)])));
-    if (v + 1 == kChainVersion) ES_RETURN_IF_ERROR(rollback_on_error(backfill_chain(conn)));
+    ES_RETURN_IF_ERROR(conn.exec(kMigrations[static_cast<std::size_t>(v)]));
+    if (v + 1 == kChainVersion) ES_RETURN_IF_ERROR(backfill_chain(conn));
   }
-  ES_RETURN_IF_ERROR(rollback_on_error(conn.exec(fmt::format(
-      "PRAGMA application_id={}; PRAGMA user_version={}", kApplicationId, kSchemaVersion))));
-  return rollback_on_error(conn.exec("COMMIT"));
+  ES_RETURN_IF_ERROR(conn.exec(fmt::format("PRAGMA application_id={}; PRAGMA user_version={}",
+                                           kApplicationId, kSchemaVersion)));
+  return conn.exec("COMMIT");
 }
 
 Result<Connection> open_store_connection(const std::string& path, const SqliteOptions& options) {

@@ -12,6 +12,12 @@
 // commit becomes visible to other connections, so what they read has been written. Under NORMAL
 // or OFF a commit does not sync, and its frames must reach the file at once.
 //
+// The buffer lives only as long as the write transaction that filled it: when the connection gives
+// up the WAL write lock, what is left (pages a rolled-back transaction spilled) is dropped, since
+// the next writer may put its own frames at those offsets. The database file is wrapped for that
+// alone; a WAL file opened other than by SQLite's pager, whose database file cannot be found, is
+// not buffered.
+//
 // Thread safety: wal_write_buffer_vfs() may be called from any thread; each file is used by the
 // one connection that opened it, as SQLite does.
 #pragma once

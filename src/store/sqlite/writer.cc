@@ -83,8 +83,9 @@ void Writer::rollback() {
   if (!sqlite3_get_autocommit(conn_.get())) (void)rollback_.run("ROLLBACK");
 }
 Status Writer::savepoint() { return savepoint_.run("SAVEPOINT"); }
-void Writer::rollback_to_savepoint() { (void)rollback_to_.run("ROLLBACK TO"); }
-void Writer::release_savepoint() { (void)release_.run("RELEASE"); }
+Status Writer::rollback_to_savepoint() { return rollback_to_.run("ROLLBACK TO"); }
+Status Writer::release_savepoint() { return release_.run("RELEASE"); }
+bool Writer::in_transaction() { return sqlite3_get_autocommit(conn_.get()) == 0; }
 
 Result<std::vector<AppendResult>> Writer::append(std::span<const AppendRequest> batch) {
   std::vector<AppendResult> results;

@@ -42,8 +42,9 @@ class Writer final : private detail::WriteTransaction {
   Status commit() override;
   void rollback() override;
   Status savepoint() override;
-  void rollback_to_savepoint() override;
-  void release_savepoint() override;
+  Status rollback_to_savepoint() override;
+  Status release_savepoint() override;
+  bool in_transaction() override;
 
   // Job bodies; run inside the group transaction.
   Status apply_append(std::span<const AppendRequest> batch, std::vector<AppendResult>& results);
