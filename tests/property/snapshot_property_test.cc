@@ -1,6 +1,7 @@
 // Snapshots never change a load's result: for random histories, save sizes and snapshot
 // intervals, a load through snapshots equals a full replay — at the head and at any version —
-// and a corrupted or incompatible snapshot falls back to the same full replay.
+// a corrupted or incompatible snapshot falls back to the same full replay, and neither a
+// snapshot nor the cache brings back history deleted or cut by retention by another writer.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -96,6 +97,53 @@ RC_GTEST_PROP(SnapshotProperty, ACorruptOrIncompatibleSnapshotFallsBackToFullRep
   RC_ASSERT(snapshots->remove("account-1").is_ok());
   RC_ASSERT(snapshots->save(bad).is_ok());
   expect_same(snapped.load("1"), plain.load("1"));
+}
+
+// Another writer (a process without this repository's cache) deletes the stream, recreates it,
+// changes its retention and appends, between the commands of a repository with a cache and
+// snapshots: every load of that repository equals a full replay.
+RC_GTEST_PROP(SnapshotProperty, NeitherCacheNorSnapshotBringsBackDeletedOrCutHistory, ()) {
+  const auto every = *rc::gen::inRange<std::int64_t>(1, 6);
+  const auto steps = *rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 6));
+  auto store = make_memory_store();
+  auto snapshots = make_memory_snapshot_store();
+  Repository<Account> mine(
+      *store, {.snapshot_every = every, .snapshots = snapshots.get(), .cache_size = 16});
+  Repository<Account> cached(*store, {.cache_size = 16});
+  Repository<Account> other(*store);
+  Repository<Account> plain(*store);
+  auto act = [](Account& a) { return a.is_open() ? a.deposit(7) : a.open("ada", 0); };
+  for (const int step : steps) {
+    switch (step) {
+      case 0:
+        RC_ASSERT(mine.execute("1", act).has_value());
+        RC_ASSERT(cached.execute("1", act).has_value());
+        break;
+      case 1:
+        RC_ASSERT(other.execute("1", act).has_value());
+        break;
+      case 2: {
+        const Status deleted = store->delete_stream("account-1");
+        RC_ASSERT(deleted.is_ok() || deleted.code() == StatusCode::kNotFound);
+        break;
+      }
+      case 3: {
+        const auto keep = *rc::gen::inRange<std::uint64_t>(1, 4);
+        const Status set = store->set_retention("account-1", {.max_count = keep});
+        RC_ASSERT(set.is_ok() || set.code() == StatusCode::kNotFound);
+        break;
+      }
+      case 4: {
+        const Status set = store->set_retention("account-1", {});
+        RC_ASSERT(set.is_ok() || set.code() == StatusCode::kNotFound);
+        break;
+      }
+      default:
+        break;  // loads only
+    }
+    expect_same(mine.load("1"), plain.load("1"));
+    expect_same(cached.load("1"), plain.load("1"));
+  }
 }
 
 }  // namespace

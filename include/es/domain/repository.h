@@ -4,7 +4,11 @@
 // the expected version, and retries a command on a concurrency conflict.
 //
 // A snapshot or cache never changes what a load returns: both are checked against the stream and
-// ignored (the load replays fully, and the failure is counted) when they do not fit.
+// ignored (the load replays fully, and the failure is counted) when they do not fit. A starting
+// point fits when the stream's first readable version is still the first one folded into it: a
+// delete or a retention cut made since (here or by another process) discards it, even when the
+// numbering goes on right after it. Snapshots are taken, and used, only for streams readable
+// from version 1, so a stream with a delete or retention cut loads by full replay (or the cache).
 //
 // Thread safety: every method may be called concurrently; aggregates themselves are per caller.
 //
@@ -191,6 +195,13 @@ class Repository {
  private:
   static constexpr std::int64_t kUnbounded = INT64_MAX;
 
+  // A cached aggregate and the first version folded into it: it stands for a full replay only
+  // while that is still the stream's first readable version (no delete or retention cut since).
+  struct Cached {
+    Root root;
+    std::int64_t first = 0;
+  };
+
   struct Counters {
     std::atomic<std::uint64_t> loads{0}, events_replayed{0}, snapshot_loads{0},
         snapshot_failures{0}, snapshots_taken{0}, cache_hits{0}, conflict_retries{0};
@@ -238,16 +249,19 @@ class Repository {
   }
 
   // A starting point before replay: from the cache (unbounded loads) or a snapshot that fits
-  // the bounds. Returns the version it includes, 0 when starting from scratch.
+  // the bounds. Returns the version it includes, 0 when starting from scratch, and sets `first`
+  // to the first version folded into it (a snapshot is taken only of a stream read from 1).
   std::int64_t start_point(const std::string& stream, Root& root, std::int64_t at_version,
-                           const std::optional<Timestamp>& as_of) {
+                           const std::optional<Timestamp>& as_of, std::int64_t& first) {
     if (at_version == kUnbounded && !as_of && cache_.capacity() > 0) {
       if (auto hit = cache_.get(stream)) {
         ++stats_.cache_hits;
-        root = std::move(*hit);
+        root = std::move(hit->root);
+        first = hit->first;
         return Traits::version(root);
       }
     }
+    first = 1;
     if constexpr (kSnapshottable) {
       if (options_.snapshots == nullptr) return 0;
       auto snapshot = options_.snapshots->load(stream);
@@ -284,24 +298,52 @@ class Repository {
     ++stats_.loads;
     const std::string stream = stream_of<A>(id);
     Root root = Traits::make(std::string(id));
-    std::int64_t base = start_point(stream, root, at_version, as_of);
+    std::int64_t first = 0;
+    std::int64_t base = start_point(stream, root, at_version, as_of, first);
+    if (base > 0) {
+      // Deleted or cut by retention since the starting point was made: it holds events a full
+      // replay no longer reads, even when the numbering goes on right after it.
+      auto readable = first_readable(stream, as_of);
+      if (!readable) return readable.error();
+      if (*readable != first) base = discard_start(root, id);
+    }
     for (int pass = 0; pass < 2; ++pass) {
-      auto replayed = replay(stream, root, base, at_version, as_of);
+      auto replayed = replay(stream, root, base, at_version, as_of, first);
       if (!replayed) return replayed.error();
       if (*replayed) break;
       // The starting point does not fit the stream (deleted or truncated since): from scratch.
-      ++stats_.snapshot_failures;
-      root = Traits::make(std::string(id));
-      base = 0;
+      base = discard_start(root, id);
     }
-    if (at_version == kUnbounded && !as_of) cache_.put(stream, root);
+    if (at_version == kUnbounded && !as_of) cache_.put(stream, Cached{root, first});
     return root;
   }
 
-  // Folds the events after `base` into `root`. False when `base` > 0 and the stream does not
-  // continue right after it, so the starting point must be discarded.
+  std::int64_t discard_start(Root& root, std::string_view id) {
+    ++stats_.snapshot_failures;
+    root = Traits::make(std::string(id));
+    return 0;
+  }
+
+  // The version of the stream's first readable event (as of `as_of`), 0 when none is.
+  Result<std::int64_t> first_readable(const std::string& stream,
+                                      const std::optional<Timestamp>& as_of) {
+    std::int64_t version = 0;
+    ES_RETURN_IF_ERROR(store_.visit_stream(
+        stream, {.max_count = 1, .as_of = as_of, .fields = EventFields::kPayload},
+        [&](const RecordedEvent& e) {
+          version = e.version;
+          return false;
+        }));
+    return version;
+  }
+
+  // Folds the events after `base` into `root`; from scratch (`base` 0), sets `first` to the
+  // first version folded. False when `base` > 0 and the stream does not continue right after it,
+  // so the starting point must be discarded.
   Result<bool> replay(const std::string& stream, Root& root, std::int64_t base,
-                      std::int64_t at_version, const std::optional<Timestamp>& as_of) {
+                      std::int64_t at_version, const std::optional<Timestamp>& as_of,
+                      std::int64_t& first) {
+    if (base == 0) first = 0;
     EventVariant scratch;
     Status failed;
     std::int64_t last = base;
@@ -327,6 +369,7 @@ class Repository {
                                       ": " + std::string(failed.message()));
         return false;
       }
+      if (first == 0) first = e.version;
       last = e.version;
       ++stats_.events_replayed;
       return true;
@@ -351,10 +394,25 @@ class Repository {
         take_snapshot(stream, root, after);
       }
     }
-    if (cache_.capacity() > 0) cache_.put(stream, root);
+    if (cache_.capacity() == 0) return;
+    // The cached entry this root was loaded from tells what it was folded from; without one
+    // (evicted, or a root loaded elsewhere) nothing is known, and nothing is cached.
+    auto loaded = cache_.get(stream);
+    if (loaded && Traits::version(loaded->root) == before) {
+      // Loaded with nothing readable: this save wrote the first readable version.
+      cache_.put(stream, Cached{root, loaded->first != 0 ? loaded->first : before + 1});
+    } else {
+      cache_.erase(stream);
+    }
   }
 
   void take_snapshot(const std::string& stream, const Root& root, std::int64_t version) {
+    // Only a stream read from its first version: a load uses a snapshot only then.
+    auto readable = first_readable(stream, std::nullopt);
+    if (!readable || *readable != 1) {
+      ++stats_.snapshot_failures;
+      return;
+    }
     // The snapshot's time is its last event's, so as_of loads use it only when it fits.
     auto last = store_.read_stream(stream, {.from_version = version, .max_count = 1});
     if (!last || last->events.empty() || last->events[0].version != version) {
@@ -375,7 +433,7 @@ class Repository {
 
   EventStore& store_;
   RepositoryOptions options_;
-  LruCache<std::string, Root> cache_;
+  LruCache<std::string, Cached> cache_;
   Counters stats_;
 };
 
