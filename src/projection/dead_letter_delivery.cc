@@ -68,7 +68,9 @@ Result<DeadLetterDelivery::Unit> DeadLetterDelivery::run_unit(std::span<const Re
   Unit unit{.end = begin};
   for (; unit.end < limit; ++unit.end) {
     const RecordedEvent& event = events[unit.end];
-    if (auto it = parked.find(event.stream); it != parked.end()) {
+    // Behind the stream's first letter (or the letter itself, parked again as a no-op): an
+    // event before it (redelivered after a crash, or by a rebuild) is handled in its turn.
+    if (auto it = parked.find(event.stream); it != parked.end() && it->second <= event.position) {
       ES_RETURN_IF_ERROR(
           sink_->park(letter_for(event, "parked behind " + it->second.to_string(), 0)));
       continue;

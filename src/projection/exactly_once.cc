@@ -81,6 +81,10 @@ Status rebuild_exactly_once(EventStore& store, const OpenReadModel& open,
       Tx tx(m.tx());
       ES_RETURN_IF_ERROR(projection.start(tx));
       ES_RETURN_IF_ERROR(projection.clear(tx));
+      // The letters belong to the run being replaced: the replay parks again what still fails.
+      auto letters = m.list_letters(projection.name());
+      if (!letters) return letters.error();
+      for (const DeadLetter& letter : *letters) ES_RETURN_IF_ERROR(m.remove_letter(letter));
       return m.remove_checkpoint(projection.name());
     }));
   }

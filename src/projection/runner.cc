@@ -57,6 +57,11 @@ Status rebuild_projection(EventStore& store, CheckpointStore& checkpoints,
                           const Projection<>& projection, const ProjectionOptions& options) {
   ES_RETURN_IF_ERROR(detail::refuse_group_rebuild(options));
   ES_RETURN_IF_ERROR(checkpoints.remove(projection.name()));
+  // The letters belong to the run being replaced: the replay parks again what still fails.
+  if (options.dead_letters != nullptr) {
+    auto discarded = options.dead_letters->discard(projection.name());
+    if (!discarded) return discarded.error();
+  }
   ES_RETURN_IF_ERROR(projection.clear());
   ProjectionOptions replay = options;
   replay.stop_at_head = true;

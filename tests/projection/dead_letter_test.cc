@@ -299,6 +299,73 @@ TEST_P(DeadLetterTest, TheExactlyOnceRunnerParksInItsTransactionsAndARetryEquals
   EXPECT_EQ(committed_in(place, "ledger"), std::optional<Position>(head()));
 }
 
+TEST_P(DeadLetterTest, AnEventBeforeItsStreamsLetterIsHandledNotParkedBehindIt) {
+  // A run handled b's version 1 and parked version 2, then died before saving its checkpoint:
+  // the next run gets both again.
+  append_interleaved();
+  const auto stored = read_everything(store());
+  const RecordedEvent& second = stored[4];
+  ASSERT_EQ(second.stream, "b");
+  ASSERT_EQ(second.version, 2);
+  ES_ASSERT_OK(letters().park({.subscription = "mailer",
+                               .stream = "b",
+                               .version = 2,
+                               .position = second.position,
+                               .event_id = second.id,
+                               .type = second.type,
+                               .error = "the mail server is down",
+                               .attempts = 3,
+                               .parked_at = now()}));
+  Picky picky("b", 2);
+  ES_ASSERT_OK(run_to_head(picky));
+  EXPECT_EQ(picky.handled()["b"], versions(1, 1));
+  auto parked = letters().list("mailer");
+  ES_ASSERT_OK(parked);
+  std::vector<std::int64_t> parked_versions;
+  for (const DeadLetter& letter : *parked) {
+    EXPECT_EQ(letter.stream, "b");
+    parked_versions.push_back(letter.version);
+  }
+  EXPECT_EQ(parked_versions, versions(2, 5)) << "in position order, each once";
+  EXPECT_EQ(picky.failures(), 0) << "the parked event itself was not handled again";
+}
+
+TEST_P(DeadLetterTest, ARebuildOfAnExactlyOnceProjectionWithLettersEqualsAFreshRun) {
+  append_ledger_events(store(), 300);
+  const auto stored = read_everything(store());
+  const RecordedEvent& failing = stored[57];
+  ASSERT_NE(failing.type, "ledger.Audited");
+  const ReadModelPlace place = read_model();
+  auto model_letters = letters_in(place);
+  ASSERT_NE(model_letters, nullptr);
+  const ProjectionOptions options{.page_size = 40,
+                                  .stop_at_head = true,
+                                  .dead_letters = model_letters.get(),
+                                  .retry = kQuickRetry};
+  const Projection<Tx> broken = ledger_projection(failing.position);
+  const Projection<Tx> fixed = ledger_projection();
+  auto running = run_exactly_once(broken, options);
+  ES_ASSERT_OK(running);
+  ASSERT_TRUE(running->wait_stopped(kPatience));
+  ES_ASSERT_OK(running->status());
+  ASSERT_GT(model_letters->count("ledger").value_or(0), 0U);
+
+  // Fixed, then rebuilt: every event applied once, no letter left.
+  ES_ASSERT_OK(rebuild_exactly_once(fixed, options));
+  EXPECT_EQ(balances_in(place), expected_balances(store(), head()));
+  EXPECT_EQ(model_letters->count("ledger").value_or(99), 0U);
+
+  // Rebuilt while broken: what a fresh run of the broken projection gives, letters included.
+  ES_ASSERT_OK(rebuild_exactly_once(broken, options));
+  EXPECT_EQ(balances_in(place),
+            expected_balances(store(), head(), {{failing.stream, failing.position}}));
+  auto parked = model_letters->list("ledger");
+  ES_ASSERT_OK(parked);
+  std::vector<Position> parked_positions;
+  for (const DeadLetter& letter : *parked) parked_positions.push_back(letter.position);
+  EXPECT_EQ(parked_positions, expected_letters(store(), failing, head()));
+}
+
 ES_INSTANTIATE_FOR_EVERY_BACKEND(DeadLetterTest);
 
 }  // namespace

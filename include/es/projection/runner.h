@@ -12,8 +12,10 @@
 //   run_projection         at-least-once, for any other read model: the checkpoint is saved after
 //                          each batch, so a crash redelivers the events since the last save;
 //                          handlers must tolerate that (see es/projection/deduplicator.h).
-//   rebuild_*              reset the checkpoint, clear the read model (Projection::on_clear) and
-//                          replay everything up to the head, reporting progress; then return.
+//   rebuild_*              reset the checkpoint, clear the read model (Projection::on_clear),
+//                          drop the projection's dead letters (options.dead_letters) and replay
+//                          everything up to the head, reporting progress; then return. What
+//                          still fails is parked again, so the result is what a fresh run gives.
 // A running runner of the same projection notices a rebuild (or a second runner) at its next
 // checkpoint save and stops with kConflict.
 //
