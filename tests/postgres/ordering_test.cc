@@ -147,6 +147,8 @@ TEST_F(PostgresOrdering, AnOpenTransactionMakesTheFeedWaitAndItsEventIsNotSkippe
 
   const auto before = make_events(1);
   ASSERT_TRUE(store.append("early", ExpectedVersion::no_stream(), before).has_value());
+  // With no visibility wait the append returns at its commit, before the feed may show it.
+  ASSERT_TRUE(store.wait_for_append(Position::start(), std::chrono::seconds(10)).has_value());
   auto first = store.read_all({});
   ASSERT_TRUE(first.has_value());
   ASSERT_EQ(first->events.size(), 1u);
