@@ -4,7 +4,7 @@
 
 namespace es::sqlite {
 
-Status SqliteTx::do_begin() { return conn_.exec("BEGIN IMMEDIATE"); }
+Status SqliteTx::do_begin() { return conn_.begin_write(); }
 
 Status SqliteTx::do_commit() { return conn_.exec("COMMIT"); }
 

@@ -32,7 +32,7 @@ std::string text_of(std::string_view view) { return std::string(view); }
 
 // Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back when it fails.
 Status in_transaction(Connection& conn, const std::function<Status()>& body) {
-  ES_RETURN_IF_ERROR(conn.exec("BEGIN IMMEDIATE"));
+  ES_RETURN_IF_ERROR(conn.begin_write());
   const sqlite::RollbackGuard guard(conn.get());
   Status status = body();
   return status.is_ok() ? conn.exec("COMMIT") : status;

@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+#include <thread>
 #include <utility>
+
+#include "store/sqlite/write_turn.h"
 
 namespace es::sqlite {
 
@@ -49,6 +54,40 @@ Status Statement::run(std::string_view what) {
   return error_status(db_, rc, what);
 }
 
+struct Connection::Busy {
+  std::string path;
+  std::chrono::milliseconds timeout;
+  std::unique_ptr<WriteTurn> turn;  // opened by the first begin_write()
+  bool turn_opened = false;
+  bool no_wait = false;  // begin_write's first try: fail at once, then queue
+  std::optional<std::chrono::steady_clock::time_point> begin_deadline;  // within begin_write()
+  std::chrono::steady_clock::time_point wait_until;                     // of the current wait
+  // Since when this connection has begun write transactions while others waited.
+  std::chrono::steady_clock::time_point streak_start;
+};
+
+namespace {
+
+// How long a connection that keeps committing may go on while others wait before it queues
+// behind them: long enough for a group commit to gather, short against the busy timeout.
+constexpr std::chrono::milliseconds kMaxStreak{2};
+
+}  // namespace
+
+void Connection::BusyDeleter::operator()(Busy* busy) const { delete busy; }
+
+// Pauses of 50 µs growing to 500 µs: SQLite's own handler sleeps up to 100 ms between tries,
+// long enough for a writer that commits in a loop to take the lock back every time.
+int Connection::on_busy(void* state, int tries) {
+  auto& busy = *static_cast<Busy*>(state);
+  if (busy.no_wait) return 0;
+  const auto now = std::chrono::steady_clock::now();
+  if (tries == 0) busy.wait_until = busy.begin_deadline.value_or(now + busy.timeout);
+  if (now >= busy.wait_until) return 0;
+  std::this_thread::sleep_for(std::chrono::microseconds(std::min(50 << std::min(tries, 4), 500)));
+  return 1;
+}
+
 Result<Connection> Connection::open(const std::string& path, bool read_only, int busy_timeout_ms,
                                     const char* vfs) {
   sqlite3* raw = nullptr;
@@ -57,13 +96,44 @@ Result<Connection> Connection::open(const std::string& path, bool read_only, int
       SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, vfs);
   Connection conn;
+  conn.busy_.reset(new Busy{.path = path, .timeout = std::chrono::milliseconds(busy_timeout_ms)});
   conn.db_.reset(raw);
   if (rc != SQLITE_OK) {
     return error_status(raw, rc, fmt::format("cannot open database file '{}'", path));
   }
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, busy_timeout_ms);
+  sqlite3_busy_handler(raw, &Connection::on_busy, conn.busy_.get());
   return conn;
+}
+
+Status Connection::begin_write() {
+  Busy& busy = *busy_;
+  if (!busy.turn_opened) {
+    busy.turn = WriteTurn::open(busy.path);
+    busy.turn_opened = true;
+  }
+  if (!busy.turn) return exec("BEGIN IMMEDIATE");
+  const auto now = std::chrono::steady_clock::now();
+  const auto deadline = now + busy.timeout;
+  const bool others = busy.turn->others_waiting();
+  if (!others) busy.streak_start = now;
+  if (!others || now - busy.streak_start < kMaxStreak) {
+    busy.no_wait = true;
+    Status begun = exec("BEGIN IMMEDIATE");
+    busy.no_wait = false;
+    if (begun.code() != StatusCode::kUnavailable) return begun;
+  }
+  if (!busy.turn->enter(deadline)) {
+    return Status::unavailable(
+        "sqlite: BEGIN IMMEDIATE: database is locked (other writers waited for the lock "
+        "longer than the busy timeout)");
+  }
+  busy.begin_deadline = deadline;
+  Status begun = exec("BEGIN IMMEDIATE");
+  busy.begin_deadline.reset();
+  busy.turn->leave();
+  busy.streak_start = std::chrono::steady_clock::now();
+  return begun;
 }
 
 Status Connection::exec(std::string_view sql) {

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -112,6 +113,9 @@ class Connection {
 
   // Runs one or more statements without results.
   Status exec(std::string_view sql);
+  // BEGIN IMMEDIATE, taking turns at the write lock with the file's other writers
+  // (store/sqlite/write_turn.h); waits at most the busy timeout, then fails with kUnavailable.
+  Status begin_write();
   Result<Statement> prepare(std::string_view sql);
   // Runs a statement whose first column of the first row is an integer.
   Result<std::int64_t> query_int(std::string_view sql);
@@ -122,6 +126,15 @@ class Connection {
   struct Closer {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
+  // The busy handler's state, at an address that moves of the connection keep; declared first,
+  // so the handle (whose close may still wait for a lock) goes before it.
+  struct Busy;
+  struct BusyDeleter {
+    void operator()(Busy* busy) const;
+  };
+  static int on_busy(void* busy, int tries);
+
+  std::unique_ptr<Busy, BusyDeleter> busy_;
   std::unique_ptr<sqlite3, Closer> db_;
 };
 

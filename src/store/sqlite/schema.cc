@@ -158,7 +158,7 @@ Status migrate(Connection& conn) {
                                  "FROM pragma_user_version, pragma_application_id",
                                  kSchemaVersion, kApplicationId));
   if (current && *current == 1) return Status::ok();
-  ES_RETURN_IF_ERROR(conn.exec("BEGIN IMMEDIATE"));
+  ES_RETURN_IF_ERROR(conn.begin_write());
   const RollbackGuard guard(conn.get());
   // Checked again under the write lock: another process may have created the file meanwhile.
   ES_RETURN_IF_ERROR(check_identity(conn));

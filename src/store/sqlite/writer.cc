@@ -24,7 +24,6 @@ Status Writer::prepare_statements() {
     std::string_view sql;
   };
   const Entry entries[] = {
-      {&begin_, "BEGIN IMMEDIATE"},
       {&commit_, "COMMIT"},
       {&rollback_, "ROLLBACK"},
       {&savepoint_, "SAVEPOINT append"},
@@ -62,7 +61,7 @@ Status Writer::prepare_statements() {
 }
 
 Status Writer::begin() {
-  ES_RETURN_IF_ERROR(begin_.run("BEGIN IMMEDIATE"));
+  ES_RETURN_IF_ERROR(conn_.begin_write());
   // recorded_at never decreases along the global order, even when the clock steps back or
   // another process wrote the newest rows.
   std::int64_t last = 0;

@@ -59,7 +59,7 @@ class Writer final : private detail::WriteTransaction {
   Connection conn_;
   detail::GroupCommit group_;
   std::int64_t txn_recorded_at_ = 0;  // recorded_at of every event of the current transaction
-  Statement begin_, commit_, rollback_, savepoint_, rollback_to_, release_;
+  Statement commit_, rollback_, savepoint_, rollback_to_, release_;
   Statement last_recorded_, select_stream_, select_id_, insert_event_, upsert_stream_;
   Statement soft_delete_, tombstone_, retention_;
 };
