@@ -5,16 +5,25 @@
 //     DB      the store file
 //     NAME    this child's own stream
 //     ROUNDS  rounds to run, or -1 to run until killed
-//     SYNC    full | normal | off
+//     SYNC    full | normal | off, or import
 // Each round appends one event to NAME under exact(version) and one to "shared" under any.
 // Each acknowledged event is one line "STREAM VERSION ID POSITION\n", written with one write(2).
+// With `import` (synchronous FULL, a 256 KiB page cache, the WAL restarted after each commit)
+// each round is an import that fails: its first group spills some 600 KB of pages into the WAL,
+// its second conflicts with NAME, to which the child appends before each import. Each failure is
+// the line "import-failed", followed by a 50-ms pause in which other writers commit.
 // Exit status: 0 after ROUNDS rounds, 2 on a failed append (the status goes to stderr), 64 usage.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "es/core/time.h"
+#include "es/store/import.h"
 
 #include "es/store/sqlite_store.h"
 
@@ -34,6 +43,46 @@ bool report(const std::string& stream, std::int64_t version, const es::Uuid& id,
             const es::Position& position) {
   return write_all(stream + " " + std::to_string(version) + " " + id.to_string() + " " +
                    position.to_string() + "\n");
+}
+
+int failing_imports(const std::string& path, const std::string& own, long rounds) {
+  es::SqliteOptions options;
+  options.cache_size_kib = 256;
+  options.wal_restart_pages = 1;
+  options.busy_timeout_ms = 60'000;
+  auto store = es::open_sqlite(path, options);
+  if (!store) {
+    std::fprintf(stderr, "open: %s\n", store.error().to_string().c_str());
+    return 2;
+  }
+  const std::vector<es::EventData> taken{{.type = "child.Taken", .data = "{}"}};
+  if (!(*store)->append(own, es::ExpectedVersion::any(), taken)) return 2;
+  const std::string pad = "{\"pad\":\"" + std::string(2000, 'x') + "\"}";
+  for (long round = 0; rounds < 0 || round < rounds; ++round) {
+    // A commit of its own first: past wal_restart_pages it copies the WAL into the database, so
+    // the import starts a fresh WAL (where a rollback rereads nothing from it).
+    if (!(*store)->append(own, es::ExpectedVersion::any(), taken)) return 2;
+    std::vector<es::EventData> big;
+    for (int i = 0; i < 300; ++i)
+      big.push_back({.id = es::Uuid::v7(), .type = "child.Big", .data = pad});
+    std::vector<es::EventData> clash{{.id = es::Uuid::v7(), .type = "child.Clash", .data = "{}"}};
+    const std::string stream = own + "-import-" + std::to_string(round);
+    const es::AppendRequest first{
+        .stream = stream, .expected = es::ExpectedVersion::no_stream(), .events = big};
+    const es::AppendRequest second{
+        .stream = own, .expected = es::ExpectedVersion::no_stream(), .events = clash};
+    const es::ImportGroup groups[] = {{.requests = {&first, 1}, .recorded_at = es::now()},
+                                      {.requests = {&second, 1}, .recorded_at = es::now()}};
+    auto imported = (*store)->import(groups);
+    if (imported) {
+      std::fprintf(stderr, "an import that conflicts succeeded\n");
+      return 2;
+    }
+    if (!write_all("import-failed\n")) return 3;
+    // Room for the other process to commit over the WAL the import spilled into.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
 }
 
 }  // namespace
@@ -57,6 +106,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "open: %s\n", store.error().to_string().c_str());
     return 2;
   }
+  if (sync == "import") return failing_imports(path, own, rounds);
   std::int64_t version = 0;
   for (long round = 0; rounds < 0 || round < rounds; ++round) {
     std::vector<es::EventData> mine{{.id = es::Uuid::v7(),

@@ -65,5 +65,54 @@ TEST(SqliteCrash, EveryAcknowledgedAppendSurvivesKillNine) {
   EXPECT_EQ(integrity_check(path), "ok");
 }
 
+// A process running imports that spill pages into the WAL and then fail is killed at different
+// points of them, again and again, while another process appends: the file stays sound, every
+// acknowledged append is there, and nothing of the failed imports is.
+TEST(SqliteCrash, KillingAFailingLargeImportBesideAnAppenderLosesAndCorruptsNothing) {
+  TempDir dir;
+  const std::string path = dir.file("imports.db");
+  {
+    auto store = open_sqlite(path);
+    ASSERT_TRUE(store.has_value()) << store.error().to_string();
+  }
+  ChildProcess appender({path, "appender", "-1", "full"});
+  constexpr int kKills = 6;
+  for (int kill = 0; kill < kKills; ++kill) {
+    ChildProcess importer({path, "importer-" + std::to_string(kill), "-1", "import"});
+    // Killed after 0, 1, 2 … finished imports plus a growing slice of the next one.
+    const auto start = std::chrono::steady_clock::now();
+    const auto at = std::chrono::milliseconds(40 + 90 * kill);
+    while (std::chrono::steady_clock::now() - start < at) {
+      if (!importer.read_some(std::chrono::milliseconds(10))) break;
+    }
+    importer.kill_hard();
+    importer.read_to_end();
+    EXPECT_EQ(importer.wait(), 128 + 9) << "the importer exited on its own";
+    ASSERT_TRUE(appender.read_some(std::chrono::milliseconds(1))) << "the appender stopped";
+  }
+  appender.kill_hard();
+  appender.read_to_end();
+  EXPECT_EQ(appender.wait(), 128 + 9);
+  const auto acks = appender.acks();
+  ASSERT_GE(acks.size(), 10u);
+
+  EXPECT_EQ(integrity_check(path), "ok");
+  auto store = open_sqlite(path);
+  ASSERT_TRUE(store.has_value()) << store.error().to_string();
+  std::map<std::string, RecordedEvent> stored;
+  for (const RecordedEvent& e : read_everything(**store)) {
+    EXPECT_NE(e.type, "child.Big") << "an event of a failed import was stored";
+    stored.emplace(e.id.to_string(), e);
+  }
+  for (const ChildAck& ack : acks) {
+    ASSERT_TRUE(stored.contains(ack.id))
+        << "acknowledged append lost: " << ack.stream << " " << ack.version;
+  }
+  auto report = (*store)->verify();
+  ASSERT_TRUE(report.has_value()) << report.error().to_string();
+  EXPECT_TRUE(report->intact());
+  ES_EXPECT_OK((*store)->append("after", ExpectedVersion::no_stream(), make_events(1)));
+}
+
 }  // namespace
 }  // namespace es::testing
