@@ -24,7 +24,7 @@ bool lock(int fd, int cmd, short type, off_t byte) {
 }  // namespace
 
 std::unique_ptr<WriteTurn> WriteTurn::open(const std::string& path) {
-  const int fd = ::open((path + "-turn").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open((path + "-turn").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) return nullptr;
   return std::unique_ptr<WriteTurn>(new WriteTurn(fd));
 }
