@@ -7,6 +7,13 @@
 namespace es::detail {
 namespace {
 
+// Records that `event` was parked: its stream's first letter is the earliest parked one (an event
+// before the first letter, redelivered after a crash, may fail and be parked after it).
+void park_behind(std::map<std::string, Position, std::less<>>& parked, const RecordedEvent& event) {
+  auto [it, fresh] = parked.emplace(event.stream, event.position);
+  if (!fresh) it->second = std::min(it->second, event.position);
+}
+
 // Waits `pause` unless a stop is requested first; false when it was.
 bool pause_unless_stopped(std::chrono::milliseconds pause, const std::stop_token& stop) {
   std::mutex mutex;
@@ -46,7 +53,7 @@ Status DeadLetterDelivery::deliver(std::span<const RecordedEvent> events, Positi
       ES_RETURN_IF_ERROR(
           in_unit([&] { return sink_->park(letter_for(failing, failure.to_string(), attempts)); },
                   failing.position));
-      parked->emplace(failing.stream, failing.position);
+      park_behind(*parked, failing);
     }
     out.reached = failing.position;
     begin = unit->end + 1;
@@ -58,7 +65,10 @@ Result<DeadLetterDelivery::Parked> DeadLetterDelivery::parked_streams() {
   auto letters = sink_->letters();
   if (!letters) return letters.error();
   Parked parked;
-  for (const DeadLetter& letter : *letters) parked.emplace(letter.stream, letter.position);
+  for (const DeadLetter& letter : *letters) {
+    auto [it, fresh] = parked.emplace(letter.stream, letter.position);
+    if (!fresh) it->second = std::min(it->second, letter.position);
+  }
   return parked;
 }
 
@@ -173,6 +183,10 @@ DeadLetter DeadLetterDelivery::letter_for(const RecordedEvent& event, std::strin
 Status DeadLetterDelivery::redeliver(const std::stop_token& stop) {
   auto letters = sink_->letters();
   if (!letters) return letters.error();
+  // In position order, which is not always the order they were parked in (see park_behind).
+  std::stable_sort(letters->begin(), letters->end(), [](const DeadLetter& a, const DeadLetter& b) {
+    return a.position < b.position;
+  });
   // Streams with a letter still parked ahead: their later letters wait, to keep the order.
   std::set<std::string, std::less<>> held;
   for (const DeadLetter& letter : *letters) {

@@ -1,5 +1,7 @@
 #include "es/projection/dead_letter_store.h"
 
+#include <algorithm>
+
 #include "projection/subscription_name.h"
 
 namespace es {
@@ -23,7 +25,15 @@ Status DeadLetterStore::park(const DeadLetter& letter) {
 
 Result<std::vector<DeadLetter>> DeadLetterStore::list(std::string_view subscription) {
   ES_RETURN_IF_ERROR(validate_optional_name(subscription));
-  return do_list(subscription);
+  auto letters = do_list(subscription);
+  // Stored in the order they were parked, which is not always position order (an event before
+  // its stream's first letter may be parked after it).
+  if (letters) {
+    std::stable_sort(
+        letters->begin(), letters->end(),
+        [](const DeadLetter& a, const DeadLetter& b) { return a.position < b.position; });
+  }
+  return letters;
 }
 
 Result<std::uint64_t> DeadLetterStore::count(std::string_view subscription) {

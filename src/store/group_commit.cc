@@ -56,7 +56,13 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self, 
   }
   if (gather) last_group_size_ = group.size();  // what callers one job at a time achieved
   lock.unlock();
-  commit_group(group);
+  try {
+    commit_group(group);
+  } catch (...) {  // out of memory in the transaction's own steps: no waiter may hang
+    txn_.rollback();
+    for (const PendingPtr& p : group)
+      p->status = Status::internal("commit failed with an exception");
+  }
   lock.lock();
   leading_ = false;
   for (const PendingPtr& p : group) p->done = true;
@@ -71,26 +77,23 @@ void GroupCommit::lead(std::unique_lock<std::mutex>& lock, const Pending& self, 
   lock.lock();
 }
 
-namespace {
-
-Status call(const GroupCommit::Job& job) {
-  try {
-    return job();
-  } catch (const std::exception& e) {
-    return Status::internal(std::string("append failed with an exception: ") + e.what());
-  } catch (...) {
-    return Status::internal("append failed with an exception");
-  }
-}
-
-}  // namespace
-
 Status GroupCommit::run_job(const Job& job, bool isolate, Status& fatal) {
   if (isolate) {
     fatal = txn_.savepoint();
     if (!fatal.is_ok()) return fatal;
   }
-  Status status = call(job);
+  Status status;
+  try {
+    status = job();
+  } catch (const std::exception& e) {
+    // A job that threw may have left its writer's state half-changed: nothing more runs in
+    // this transaction.
+    fatal = status = Status::internal(std::string("append failed with an exception: ") + e.what());
+    return status;
+  } catch (...) {
+    fatal = status = Status::internal("append failed with an exception");
+    return status;
+  }
   if (isolate) {
     if (!status.is_ok()) fatal = txn_.rollback_to_savepoint();
     if (fatal.is_ok()) fatal = txn_.release_savepoint();

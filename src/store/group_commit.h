@@ -18,8 +18,8 @@
 // aborts the whole transaction on an I/O error, a full disk or no memory, and a savepoint that
 // cannot be rolled back or released leaves work that must not commit. Then the jobs not yet run
 // do not run (their own SAVEPOINT would open, and their RELEASE commit, a transaction of their
-// own), and each job is told that nothing of its group was committed. A job that throws fails as
-// if it had returned kInternal.
+// own), and each job is told that nothing of its group was committed. A job that throws fails
+// with kInternal, and its group as above: it may have left its writer's state half-changed.
 //
 // run_each() queues several jobs at once, each in its own savepoint as if each came from a thread
 // of its own, and returns when all have ended: a caller with many independent writes at hand

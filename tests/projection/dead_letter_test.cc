@@ -330,6 +330,42 @@ TEST_P(DeadLetterTest, AnEventBeforeItsStreamsLetterIsHandledNotParkedBehindIt) 
   EXPECT_EQ(picky.failures(), 0) << "the parked event itself was not handled again";
 }
 
+TEST_P(DeadLetterTest, AnEarlierEventParkedAfterItsStreamsLetterComesFirstEverywhere) {
+  // As above, but b's version 1 now fails too: it is parked after version 2's letter.
+  append_interleaved();
+  const auto stored = read_everything(store());
+  const RecordedEvent& first = stored[1];
+  const RecordedEvent& second = stored[4];
+  ASSERT_EQ(first.stream, "b");
+  ASSERT_EQ(second.version, 2);
+  ES_ASSERT_OK(letters().park({.subscription = "mailer",
+                               .stream = "b",
+                               .version = 2,
+                               .position = second.position,
+                               .event_id = second.id,
+                               .type = second.type,
+                               .error = "the mail server is down",
+                               .attempts = 3,
+                               .parked_at = now()}));
+  Picky picky("b", 1);
+  ES_ASSERT_OK(run_to_head(picky));
+  EXPECT_TRUE(picky.handled()["b"].empty());
+  auto parked = letters().list("mailer");
+  ES_ASSERT_OK(parked);
+  std::vector<std::int64_t> parked_versions;
+  for (const DeadLetter& letter : *parked) parked_versions.push_back(letter.version);
+  EXPECT_EQ(parked_versions, versions(1, 5)) << "listed in position order";
+  EXPECT_EQ(parked->back().error, "parked behind " + first.position.to_string())
+      << "later events wait behind the earliest letter";
+
+  // Fixed and retried: delivered in position order.
+  picky.fix();
+  ES_ASSERT_OK(letters().retry("mailer"));
+  ES_ASSERT_OK(run_to_head(picky));
+  EXPECT_EQ(picky.handled()["b"], versions(1, 5));
+  EXPECT_EQ(letters().count("mailer").value_or(99), 0U);
+}
+
 TEST_P(DeadLetterTest, ARebuildOfAnExactlyOnceProjectionWithLettersEqualsAFreshRun) {
   append_ledger_events(store(), 300);
   const auto stored = read_everything(store());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "support/events.h"
 #include "support/temp_dir.h"
 
 namespace es::testing {
@@ -31,7 +32,7 @@ TEST(WriteTurn, OneConnectionHoldsTheTurnAndTheOthersSeeItWaiting) {
   ASSERT_TRUE(b->enter(steady_clock::now() + milliseconds(100)));
   EXPECT_TRUE(a->others_waiting());
   EXPECT_FALSE(a->enter(steady_clock::now() + milliseconds(5))) << "the turn is b's";
-  EXPECT_TRUE(a->others_waiting()) << "a failed entry announces nothing";
+  EXPECT_TRUE(b->others_waiting()) << "a counts as waiting still";
   b->leave();
   EXPECT_FALSE(a->others_waiting());
   ASSERT_TRUE(a->enter(steady_clock::now() + milliseconds(100)));
@@ -78,6 +79,20 @@ TEST(WriteTurn, AWriterThatKeepsCommittingLetsAWaitingOneGoFirst) {
   ASSERT_TRUE(busy->exec("COMMIT").is_ok());
   other.join();
   EXPECT_EQ(order, (std::vector<std::string>{"waiting", "busy"}));
+}
+
+TEST(WriteTurn, ATurnHeldByAStoppedWriterDoesNotKeepOthersFromAFreeLock) {
+  TempDir dir;
+  const std::string path = dir.file("t.db");
+  auto conn = writer(path);
+  ASSERT_TRUE(conn);
+  // A process that took the turn and was then stopped (SIGSTOP) keeps its locks.
+  auto stopped = sqlite::WriteTurn::open(path);
+  ASSERT_NE(stopped, nullptr);
+  ASSERT_TRUE(stopped->enter(steady_clock::now() + milliseconds(100)));
+  ES_EXPECT_OK(conn->begin_write());
+  ES_EXPECT_OK(conn->exec("COMMIT"));
+  stopped->leave();
 }
 
 }  // namespace

@@ -310,6 +310,12 @@ class Repository {
     for (int pass = 0; pass < 2; ++pass) {
       auto replayed = replay(stream, root, base, at_version, as_of, first);
       if (!replayed) return replayed.error();
+      if (*replayed && base > 0) {
+        // The check above and the replay are two reads: a delete between them shows here.
+        auto readable = first_readable(stream, as_of);
+        if (!readable) return readable.error();
+        *replayed = *readable == first;
+      }
       if (*replayed) break;
       // The starting point does not fit the stream (deleted or truncated since): from scratch.
       base = discard_start(root, id);
@@ -388,17 +394,20 @@ class Repository {
 
   void after_save(const std::string& stream, Root& root, std::int64_t before) {
     const std::int64_t after = Traits::version(root);
+    // The cached entry this root was loaded from tells what it was folded from; without one
+    // (no cache, evicted, or a root loaded elsewhere) nothing is known.
+    auto loaded = cache_.capacity() > 0 ? cache_.get(stream) : std::nullopt;
+    if (loaded && Traits::version(loaded->root) != before) loaded.reset();
     if constexpr (kSnapshottable) {
       const std::int64_t every = options_.snapshot_every;
-      if (every > 0 && options_.snapshots != nullptr && before / every != after / every) {
+      // Not of a root known to hold less than the whole stream (a retention cut lifted since).
+      const bool whole = !loaded || loaded->first <= 1;
+      if (every > 0 && options_.snapshots != nullptr && before / every != after / every && whole) {
         take_snapshot(stream, root, after);
       }
     }
     if (cache_.capacity() == 0) return;
-    // The cached entry this root was loaded from tells what it was folded from; without one
-    // (evicted, or a root loaded elsewhere) nothing is known, and nothing is cached.
-    auto loaded = cache_.get(stream);
-    if (loaded && Traits::version(loaded->root) == before) {
+    if (loaded) {
       // Loaded with nothing readable: this save wrote the first readable version.
       cache_.put(stream, Cached{root, loaded->first != 0 ? loaded->first : before + 1});
     } else {

@@ -71,6 +71,9 @@ namespace {
 // How long a connection that keeps committing may go on while others wait before it queues
 // behind them: long enough for a group commit to gather, short against the busy timeout.
 constexpr std::chrono::milliseconds kMaxStreak{2};
+// How long a writer waits for the turn before it tries for the lock without it: far above the
+// longest wait measured with 8 writer processes (200 ms).
+constexpr std::chrono::milliseconds kTurnWait{1000};
 
 }  // namespace
 
@@ -123,11 +126,9 @@ Status Connection::begin_write() {
     busy.no_wait = false;
     if (begun.code() != StatusCode::kUnavailable) return begun;
   }
-  if (!busy.turn->enter(deadline)) {
-    return Status::unavailable(
-        "sqlite: BEGIN IMMEDIATE: database is locked (other writers waited for the lock "
-        "longer than the busy timeout)");
-  }
+  // The turn normally comes within a few commits of others; one that does not (its holder was
+  // stopped) must not keep this writer from a free lock: it then tries for the lock as it is.
+  (void)busy.turn->enter(std::min(deadline, std::chrono::steady_clock::now() + kTurnWait));
   busy.begin_deadline = deadline;
   Status begun = exec("BEGIN IMMEDIATE");
   busy.begin_deadline.reset();

@@ -179,6 +179,30 @@ constexpr sqlite3_io_methods kDbMethods = {
     &forward<DbFile, &sqlite3_io_methods::xUnfetch, false>,
 };
 
+// The same for a base file without shared memory or memory mapping (a VFS other than SQLite's
+// own): SQLite must not see methods the base file lacks. No WAL of it is buffered.
+constexpr sqlite3_io_methods kDbMethodsV1 = {
+    1,
+    &db_close,
+    &forward<DbFile, &sqlite3_io_methods::xRead, false>,
+    &forward<DbFile, &sqlite3_io_methods::xWrite, false>,
+    &forward<DbFile, &sqlite3_io_methods::xTruncate, false>,
+    &forward<DbFile, &sqlite3_io_methods::xSync, false>,
+    &forward<DbFile, &sqlite3_io_methods::xFileSize, false>,
+    &forward<DbFile, &sqlite3_io_methods::xLock, false>,
+    &forward<DbFile, &sqlite3_io_methods::xUnlock, false>,
+    &forward<DbFile, &sqlite3_io_methods::xCheckReservedLock, false>,
+    &forward<DbFile, &sqlite3_io_methods::xFileControl, false>,
+    &forward<DbFile, &sqlite3_io_methods::xSectorSize, false>,
+    &forward<DbFile, &sqlite3_io_methods::xDeviceCharacteristics, false>,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+};
+
 // Opens `file` in the base VFS at `inner`, right after our struct of type File built in `file`.
 template <typename File>
 int open_wrapped(const char* name, sqlite3_file* file, int flags, int* out_flags,
@@ -202,16 +226,23 @@ int open_wrapped(const char* name, sqlite3_file* file, int flags, int* out_flags
 int buffer_open(sqlite3_vfs* /*vfs*/, const char* name, sqlite3_file* file, int flags,
                 int* out_flags) {
   if ((flags & SQLITE_OPEN_MAIN_DB) != 0) {
-    return open_wrapped<DbFile>(name, file, flags, out_flags, kDbMethods);
+    const int rc = open_wrapped<DbFile>(name, file, flags, out_flags, kDbMethods);
+    if (rc == SQLITE_OK && as<DbFile>(file).inner->pMethods->iVersion < 3) {
+      file->pMethods = &kDbMethodsV1;
+    }
+    return rc;
   }
   if ((flags & SQLITE_OPEN_WAL) == 0)
     return base_vfs->xOpen(base_vfs, name, file, flags, out_flags);
   const int rc = open_wrapped<WalFile>(name, file, flags, out_flags, kWalMethods);
   if (rc != SQLITE_OK) return rc;
   // SQLite's pager opens a WAL file after its database file, and names it so that this finds
-  // the database file. Only a WAL whose write lock is seen may buffer.
+  // the database file. Only a WAL whose write lock is seen may buffer, and only on a device with
+  // power-safe overwrite: without it SQLite pads a commit to a sector boundary with frames it
+  // writes after the sync (`psow=0`), which the buffer would still hold when the lock goes.
   sqlite3_file* db = sqlite3_database_file_object(name);
-  if (db != nullptr && db->pMethods == &kDbMethods) {
+  if (db != nullptr && db->pMethods == &kDbMethods &&
+      (db->pMethods->xDeviceCharacteristics(db) & SQLITE_IOCAP_POWERSAFE_OVERWRITE) != 0) {
     auto& wal = as<WalFile>(file);
     wal.db = &as<DbFile>(db);
     wal.db->wal = &wal;

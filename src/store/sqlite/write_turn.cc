@@ -42,15 +42,12 @@ bool WriteTurn::others_waiting() const {
 
 bool WriteTurn::enter(std::chrono::steady_clock::time_point deadline) {
   // Nobody holds byte 0 exclusively (others_waiting only probes), so this does not wait.
-  if (!lock(fd_, F_OFD_SETLK, F_RDLCK, kWaiting)) return false;
+  (void)lock(fd_, F_OFD_SETLK, F_RDLCK, kWaiting);
   // The turn is held for one try at the write lock; a short pause between looks keeps the queue
   // cheap while the connection ahead commits.
   auto pause = std::chrono::microseconds(20);
   while (!lock(fd_, F_OFD_SETLK, F_WRLCK, kTurn)) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      (void)lock(fd_, F_OFD_SETLK, F_UNLCK, kWaiting);
-      return false;
-    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(500));
   }

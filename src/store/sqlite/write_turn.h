@@ -33,8 +33,9 @@ class WriteTurn {
 
   // True when another connection waits for the write lock.
   bool others_waiting() const;
-  // Announces this connection as waiting and takes the turn; false (announcing nothing) when the
-  // turn is not free by `deadline`.
+  // Announces this connection as waiting and takes the turn, waiting for it until `deadline` at
+  // most; false when the turn did not come (the connection still counts as waiting: a holder of
+  // the turn that was stopped, say, must not keep every other writer out).
   bool enter(std::chrono::steady_clock::time_point deadline);
   // Gives the turn up and stops waiting.
   void leave();
