@@ -104,6 +104,18 @@ class DeadLetterTest : public ProjectionTest {
   }
 
   DeadLetterStore& letters() { return *letters_; }
+  // The letter a run of "mailer" would have parked for `event` after three failed attempts.
+  static DeadLetter parked_letter(const RecordedEvent& event) {
+    return {.subscription = "mailer",
+            .stream = event.stream,
+            .version = event.version,
+            .position = event.position,
+            .event_id = event.id,
+            .type = event.type,
+            .error = "the mail server is down",
+            .attempts = 3,
+            .parked_at = now()};
+  }
   std::unique_ptr<DeadLetterStore> letters_;
 };
 
@@ -307,15 +319,7 @@ TEST_P(DeadLetterTest, AnEventBeforeItsStreamsLetterIsHandledNotParkedBehindIt) 
   const RecordedEvent& second = stored[4];
   ASSERT_EQ(second.stream, "b");
   ASSERT_EQ(second.version, 2);
-  ES_ASSERT_OK(letters().park({.subscription = "mailer",
-                               .stream = "b",
-                               .version = 2,
-                               .position = second.position,
-                               .event_id = second.id,
-                               .type = second.type,
-                               .error = "the mail server is down",
-                               .attempts = 3,
-                               .parked_at = now()}));
+  ES_ASSERT_OK(letters().park(parked_letter(second)));
   Picky picky("b", 2);
   ES_ASSERT_OK(run_to_head(picky));
   EXPECT_EQ(picky.handled()["b"], versions(1, 1));
@@ -338,15 +342,7 @@ TEST_P(DeadLetterTest, AnEarlierEventParkedAfterItsStreamsLetterComesFirstEveryw
   const RecordedEvent& second = stored[4];
   ASSERT_EQ(first.stream, "b");
   ASSERT_EQ(second.version, 2);
-  ES_ASSERT_OK(letters().park({.subscription = "mailer",
-                               .stream = "b",
-                               .version = 2,
-                               .position = second.position,
-                               .event_id = second.id,
-                               .type = second.type,
-                               .error = "the mail server is down",
-                               .attempts = 3,
-                               .parked_at = now()}));
+  ES_ASSERT_OK(letters().park(parked_letter(second)));
   Picky picky("b", 1);
   ES_ASSERT_OK(run_to_head(picky));
   EXPECT_TRUE(picky.handled()["b"].empty());

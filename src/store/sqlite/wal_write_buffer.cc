@@ -181,27 +181,17 @@ constexpr sqlite3_io_methods kDbMethods = {
 
 // The same for a base file without shared memory or memory mapping (a VFS other than SQLite's
 // own): SQLite must not see methods the base file lacks. No WAL of it is buffered.
-constexpr sqlite3_io_methods kDbMethodsV1 = {
-    1,
-    &db_close,
-    &forward<DbFile, &sqlite3_io_methods::xRead, false>,
-    &forward<DbFile, &sqlite3_io_methods::xWrite, false>,
-    &forward<DbFile, &sqlite3_io_methods::xTruncate, false>,
-    &forward<DbFile, &sqlite3_io_methods::xSync, false>,
-    &forward<DbFile, &sqlite3_io_methods::xFileSize, false>,
-    &forward<DbFile, &sqlite3_io_methods::xLock, false>,
-    &forward<DbFile, &sqlite3_io_methods::xUnlock, false>,
-    &forward<DbFile, &sqlite3_io_methods::xCheckReservedLock, false>,
-    &forward<DbFile, &sqlite3_io_methods::xFileControl, false>,
-    &forward<DbFile, &sqlite3_io_methods::xSectorSize, false>,
-    &forward<DbFile, &sqlite3_io_methods::xDeviceCharacteristics, false>,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-};
+constexpr sqlite3_io_methods kDbMethodsV1 = [] {
+  sqlite3_io_methods methods = kDbMethods;
+  methods.iVersion = 1;
+  methods.xShmMap = nullptr;
+  methods.xShmLock = nullptr;
+  methods.xShmBarrier = nullptr;
+  methods.xShmUnmap = nullptr;
+  methods.xFetch = nullptr;
+  methods.xUnfetch = nullptr;
+  return methods;
+}();
 
 // Opens `file` in the base VFS at `inner`, right after our struct of type File built in `file`.
 template <typename File>
