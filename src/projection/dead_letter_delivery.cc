@@ -61,14 +61,22 @@ Status DeadLetterDelivery::deliver(std::span<const RecordedEvent> events, Positi
   return Status::ok();
 }
 
-Result<DeadLetterDelivery::Parked> DeadLetterDelivery::parked_streams() {
+Result<std::vector<DeadLetter>> DeadLetterDelivery::letters_in_order() {
   auto letters = sink_->letters();
+  // Stored in the order they were parked, which is not always position order (see park_behind).
+  if (letters) {
+    std::stable_sort(
+        letters->begin(), letters->end(),
+        [](const DeadLetter& a, const DeadLetter& b) { return a.position < b.position; });
+  }
+  return letters;
+}
+
+Result<DeadLetterDelivery::Parked> DeadLetterDelivery::parked_streams() {
+  auto letters = letters_in_order();
   if (!letters) return letters.error();
   Parked parked;
-  for (const DeadLetter& letter : *letters) {
-    auto [it, fresh] = parked.emplace(letter.stream, letter.position);
-    if (!fresh) it->second = std::min(it->second, letter.position);
-  }
+  for (const DeadLetter& letter : *letters) parked.emplace(letter.stream, letter.position);
   return parked;
 }
 
@@ -181,12 +189,8 @@ DeadLetter DeadLetterDelivery::letter_for(const RecordedEvent& event, std::strin
 }
 
 Status DeadLetterDelivery::redeliver(const std::stop_token& stop) {
-  auto letters = sink_->letters();
+  auto letters = letters_in_order();
   if (!letters) return letters.error();
-  // In position order, which is not always the order they were parked in (see park_behind).
-  std::stable_sort(letters->begin(), letters->end(), [](const DeadLetter& a, const DeadLetter& b) {
-    return a.position < b.position;
-  });
   // Streams with a letter still parked ahead: their later letters wait, to keep the order.
   std::set<std::string, std::less<>> held;
   for (const DeadLetter& letter : *letters) {

@@ -50,6 +50,9 @@ class DeadLetterDelivery {
     Status failure;
   };
 
+  // The sink's letters in position order.
+  Result<std::vector<DeadLetter>> letters_in_order();
+  // Each stream with letters, and the position of its earliest one.
   Result<Parked> parked_streams();
   Result<Unit> run_unit(std::span<const RecordedEvent> events, std::size_t begin, std::size_t limit,
                         const Parked& parked);

@@ -300,18 +300,13 @@ class Repository {
     Root root = Traits::make(std::string(id));
     std::int64_t first = 0;
     std::int64_t base = start_point(stream, root, at_version, as_of, first);
-    if (base > 0) {
-      // Deleted or cut by retention since the starting point was made: it holds events a full
-      // replay no longer reads, even when the numbering goes on right after it.
-      auto readable = first_readable(stream, as_of);
-      if (!readable) return readable.error();
-      if (*readable != first) base = discard_start(root, id);
-    }
     for (int pass = 0; pass < 2; ++pass) {
       auto replayed = replay(stream, root, base, at_version, as_of, first);
       if (!replayed) return replayed.error();
       if (*replayed && base > 0) {
-        // The check above and the replay are two reads: a delete between them shows here.
+        // Deleted or cut by retention since the starting point was made: it holds events a full
+        // replay no longer reads, even when the numbering goes on right after it. Read after
+        // the replay, so a delete made while it ran shows too.
         auto readable = first_readable(stream, as_of);
         if (!readable) return readable.error();
         *replayed = *readable == first;
