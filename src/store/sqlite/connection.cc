@@ -115,14 +115,14 @@ Status Connection::begin_write() {
     busy.turn = WriteTurn::open(busy.path);
     busy.turn_opened = true;
   }
-  if (!busy.turn) return exec("BEGIN IMMEDIATE");
+  if (!busy.turn) return begin_immediate();
   const auto now = std::chrono::steady_clock::now();
   const auto deadline = now + busy.timeout;
   const bool others = busy.turn->others_waiting();
   if (!others) busy.streak_start = now;
   if (!others || now - busy.streak_start < kMaxStreak) {
     busy.no_wait = true;
-    Status begun = exec("BEGIN IMMEDIATE");
+    Status begun = begin_immediate();
     busy.no_wait = false;
     if (begun.code() != StatusCode::kUnavailable) return begun;
   }
@@ -130,11 +130,20 @@ Status Connection::begin_write() {
   // stopped) must not keep this writer from a free lock: it then tries for the lock as it is.
   (void)busy.turn->enter(std::min(deadline, std::chrono::steady_clock::now() + kTurnWait));
   busy.begin_deadline = deadline;
-  Status begun = exec("BEGIN IMMEDIATE");
+  Status begun = begin_immediate();
   busy.begin_deadline.reset();
   busy.turn->leave();
   busy.streak_start = std::chrono::steady_clock::now();
   return begun;
+}
+
+Status Connection::begin_immediate() {
+  if (begin_.db() == nullptr) {
+    auto stmt = prepare("BEGIN IMMEDIATE");
+    if (!stmt) return stmt.error();
+    begin_ = std::move(*stmt);
+  }
+  return begin_.run("BEGIN IMMEDIATE");
 }
 
 Status Connection::exec(std::string_view sql) {

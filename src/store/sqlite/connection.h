@@ -134,8 +134,12 @@ class Connection {
   };
   static int on_busy(void* busy, int tries);
 
+  // Runs BEGIN IMMEDIATE, prepared once: it starts every write transaction.
+  Status begin_immediate();
+
   std::unique_ptr<Busy, BusyDeleter> busy_;
   std::unique_ptr<sqlite3, Closer> db_;
+  Statement begin_;  // finalized before db_ closes
 };
 
 }  // namespace es::sqlite
